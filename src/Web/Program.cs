@@ -1,6 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health/live", () => "ok");
-app.Run();
+using Vibe.Web;
 
+var app = await VibeHost.BuildAsync(args);
+await app.RunAsync();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

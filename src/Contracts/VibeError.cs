@@ -1,4 +1,0 @@
-namespace Vibe.Contracts;
-
-/// <summary>Placeholder until the error codes land.</summary>
-public static class VibeErrorCodes;

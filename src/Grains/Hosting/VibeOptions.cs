@@ -1,0 +1,99 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Vibe.Grains.Hosting;
+
+public enum VibeRole
+{
+    /// <summary>The process hosts a silo (co-hosted with the web app, or headless).</summary>
+    Silo,
+    /// <summary>The web app joins an existing cluster as a pure Orleans client.</summary>
+    Client,
+}
+
+/// <summary>Vibe's settings, bound from the <c>Vibe</c> configuration section (env <c>Vibe__Name</c>).</summary>
+public sealed class VibeOptions
+{
+    public const string Section = "Vibe";
+
+    /// <summary>Where embedded mode keeps <c>vibe.db</c>, blobs and the session key.</summary>
+    public string DataDir { get; set; } = "./data";
+
+    /// <summary>A PostgreSQL connection string; when set, Vibe runs in cluster mode.</summary>
+    public string? Postgres { get; set; }
+
+    public VibeRole Role { get; set; } = VibeRole.Silo;
+
+    [Range(1, 65535)] public int SiloPort { get; set; } = 11111;
+    [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and clients reach this silo on (cluster mode).</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    [Required] public string ClusterId { get; set; } = "vibe";
+    [Required] public string ServiceId { get; set; } = "vibe";
+
+    /// <summary>Public keys (hex) of instance admins: they may open <c>/dashboard</c>.</summary>
+    public List<string> Admins { get; set; } = [];
+
+    /// <summary>Base64 of 32 bytes signing session tokens. Default: generated once and stored with the data.</summary>
+    public string? SessionKey { get; set; }
+
+    [Range(1, 24 * 60)] public int SessionMinutes { get; set; } = 60;
+
+    /// <summary>Apply the database schema at start. Default: on in embedded mode, off in a cluster (use <c>migrate</c>).</summary>
+    public bool? MigrateOnStart { get; set; }
+
+    /// <summary>The default maximum size of one file in a project's namespace.</summary>
+    [Range(1, long.MaxValue)] public long MaxFileBytes { get; set; } = 10 * 1024 * 1024;
+
+    public bool IsCluster => !string.IsNullOrWhiteSpace(Postgres);
+
+    public string FullDataDir => Path.GetFullPath(DataDir);
+
+    public string SqlitePath => Path.Combine(FullDataDir, "vibe.db");
+
+    public string SqliteConnectionString => $"Data Source={SqlitePath};Cache=Shared;Pooling=True";
+
+    /// <summary>Every problem with the settings, each naming the setting, so a bad start says what to fix.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (Role == VibeRole.Client && !IsCluster)
+            yield return "Vibe:Role=client needs Vibe:Postgres (a pure client joins a PostgreSQL cluster).";
+        if (string.IsNullOrWhiteSpace(DataDir))
+            yield return "Vibe:DataDir must not be empty.";
+        if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
+            yield return $"Vibe:AdvertisedAddress '{AdvertisedAddress}' is not an IP address.";
+        if (SiloPort == GatewayPort)
+            yield return "Vibe:SiloPort and Vibe:GatewayPort must differ.";
+        foreach (var admin in Admins)
+        {
+            if (admin.Length != 64 || !admin.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f'))
+                yield return $"Vibe:Admins entry '{admin}' is not a 64-character lowercase hex public key.";
+        }
+        if (SessionKey is not null)
+        {
+            var bytes = new byte[64];
+            if (!Convert.TryFromBase64String(SessionKey, bytes, out var n) || n != 32)
+                yield return "Vibe:SessionKey must be the base64 of exactly 32 bytes.";
+        }
+        if (IsCluster)
+        {
+            string? error = null;
+            try { _ = new Npgsql.NpgsqlConnectionStringBuilder(Postgres); }
+            catch (Exception e) { error = e.Message; }
+            if (error is not null)
+                yield return $"Vibe:Postgres is not a valid connection string: {error}";
+        }
+    }
+
+    public void Validate()
+    {
+        var problems = Problems().ToList();
+        var context = new ValidationContext(this);
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(this, context, results, validateAllProperties: true))
+            problems.AddRange(results.Select(r => $"Vibe:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        if (problems.Count > 0)
+            throw new InvalidOperationException("Invalid Vibe settings:\n  " + string.Join("\n  ", problems));
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Vibe.Grains.Blobs;
+
+namespace Vibe.Grains.Hosting;
+
+/// <summary>
+/// The one place a Vibe silo or client is configured: embedded (localhost clustering, SQLite storage,
+/// in-memory reminders) or cluster (PostgreSQL for membership, storage and reminders).
+/// </summary>
+public static class VibeSiloBuilderExtensions
+{
+    public const string SqliteInvariant = "System.Data.SQLite";
+    public const string PostgresInvariant = "Npgsql";
+
+    public static ISiloBuilder AddVibeSilo(this ISiloBuilder silo, VibeOptions options)
+    {
+        options.Validate();
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+
+        if (options.IsCluster)
+        {
+            silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = PostgresInvariant;
+                o.ConnectionString = options.Postgres;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = PostgresInvariant;
+                o.ConnectionString = options.Postgres;
+            });
+            AddStorage(silo, PostgresInvariant, options.Postgres!);
+        }
+        else
+        {
+            Directory.CreateDirectory(options.FullDataDir);
+            SqliteProvider.Register();
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+            silo.UseInMemoryReminderService();
+            AddStorage(silo, SqliteInvariant, options.SqliteConnectionString);
+        }
+
+        silo.AddMemoryStreams(StreamNames.Provider);
+        silo.Services.AddVibeServices(options);
+        return silo;
+    }
+
+    public static IClientBuilder AddVibeClient(this IClientBuilder client, VibeOptions options)
+    {
+        options.Validate();
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+        client.UseAdoNetClustering(o =>
+        {
+            o.Invariant = PostgresInvariant;
+            o.ConnectionString = options.Postgres;
+        });
+        client.AddMemoryStreams(StreamNames.Provider);
+        client.Services.AddVibeServices(options);
+        return client;
+    }
+
+    static void AddStorage(ISiloBuilder silo, string invariant, string connectionString)
+    {
+        foreach (var name in new[] { StreamNames.Storage, "PubSubStore" })
+        {
+            silo.AddAdoNetGrainStorage(name, o =>
+            {
+                o.Invariant = invariant;
+                o.ConnectionString = connectionString;
+            });
+        }
+    }
+
+    /// <summary>Services every Vibe process needs, silo or client.</summary>
+    static IServiceCollection AddVibeServices(this IServiceCollection services, VibeOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        if (options.IsCluster)
+        {
+            services.AddSingleton(_ => NpgsqlDataSource.Create(options.Postgres!));
+            services.AddSingleton<IBlobStore>(sp => new PostgresBlobStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        }
+        else
+        {
+            services.AddSingleton<IBlobStore>(_ => new FileBlobStore(Path.Combine(options.FullDataDir, "blobs")));
+        }
+        services.AddSingleton<StorageProbe>();
+        return services;
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Authentication;
+using Orleans.Dashboard;
+using Orleans.Hosting;
+using Vibe.Grains.Hosting;
+using Vibe.Grains.Identity;
+using Vibe.Web.Errors;
+using Vibe.Web.Files;
+using Vibe.Web.Health;
+using Vibe.Web.Identity;
+using Vibe.Web.Observability;
+using Vibe.Web.Projects;
+
+namespace Vibe.Web;
+
+/// <summary>How the web node is put together; Program.cs only calls these two steps.</summary>
+public static class VibeHost
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+
+        var options = builder.Configuration.GetSection(VibeOptions.Section).Get<VibeOptions>() ?? new VibeOptions();
+        options.Validate();
+
+        // The schema must exist before the silo joins the cluster and before the session key is read.
+        if (options.MigrateOnStart ?? !options.IsCluster)
+        {
+            if (!options.IsCluster)
+                Directory.CreateDirectory(options.FullDataDir);
+            await new SchemaMigrator().MigrateAsync(
+                options.IsCluster ? StorageProvider.Postgres : StorageProvider.Sqlite,
+                options.IsCluster ? options.Postgres! : options.SqliteConnectionString);
+        }
+        var sessionKey = await SessionKeyStore.LoadAsync(options, CancellationToken.None);
+
+        if (options.Role == VibeRole.Silo)
+            builder.UseOrleans(silo => silo.AddVibeSilo(options).AddActivityPropagation().AddDashboard());
+        else
+            builder.UseOrleansClient(client => client.AddVibeClient(options).AddActivityPropagation().AddDashboard());
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddProblemDetails();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddOpenApi();
+        builder.Services.AddVibeTelemetry(builder.Configuration);
+
+        builder.Services.AddSingleton(sp => new SessionTokens(sessionKey, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<INip98ReplayGuard, GrainReplayGuard>();
+        builder.Services.AddSingleton(sp => new Nip98Verifier(sp.GetRequiredService<INip98ReplayGuard>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddAuthentication(UserClaims.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, VibeAuthenticationHandler>(UserClaims.Scheme, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(UserClaims.AdminPolicy, p => p.RequireAuthenticatedUser()
+                .RequireAssertion(ctx => ctx.User.FindFirst(UserClaims.PubkeyClaim) is { } c && options.Admins.Contains(c.Value)));
+
+        var app = builder.Build();
+        app.UseVibeProblemDetails();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseDashboardSessionCookie();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapHealthEndpoints();
+        var api = app.MapGroup("/api");
+        api.MapAuthEndpoints();
+        api.MapProjectEndpoints();
+        api.MapFileEndpoints();
+        app.MapOrleansDashboard("/dashboard").RequireAuthorization(UserClaims.AdminPolicy);
+        return app;
+    }
+
+    /// <summary>
+    /// The dashboard page loads its data with plain requests that cannot carry a bearer header, so the
+    /// token given once as <c>?access_token=</c> is kept in an HTTP-only cookie scoped to <c>/dashboard</c>.
+    /// </summary>
+    static void UseDashboardSessionCookie(this WebApplication app) => app.Use(async (http, next) =>
+    {
+        if (http.Request.Path.StartsWithSegments("/dashboard") && http.Request.Query.TryGetValue("access_token", out var token))
+        {
+            http.Response.Cookies.Append(VibeAuthenticationHandler.SessionCookie, token.ToString(), new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Path = "/dashboard",
+                Secure = http.Request.IsHttps,
+            });
+        }
+        await next(http);
+    });
+}
