@@ -13,8 +13,8 @@ namespace Vibe.Grains.Hosting;
 /// </summary>
 public static class VibeSiloBuilderExtensions
 {
-    public const string SqliteInvariant = "System.Data.SQLite";
-    public const string PostgresInvariant = "Npgsql";
+    public const string SqliteInvariant = StorageProviderInvariants.Sqlite;
+    public const string PostgresInvariant = StorageProviderInvariants.Postgres;
 
     public static ISiloBuilder AddVibeSilo(this ISiloBuilder silo, VibeOptions options)
     {
@@ -43,7 +43,6 @@ public static class VibeSiloBuilderExtensions
         else
         {
             Directory.CreateDirectory(options.FullDataDir);
-            SqliteProvider.Register();
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
             silo.UseInMemoryReminderService();
             AddStorage(silo, SqliteInvariant, options.SqliteConnectionString);

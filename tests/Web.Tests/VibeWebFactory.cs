@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Vibe.Grains.Identity;
+
+namespace Vibe.Web.Tests;
+
+/// <summary>
+/// One embedded Vibe node (co-hosted silo on SQLite in a temp data directory) per test class. The silo
+/// opens real TCP ports even under the test server, so each factory gets free ones.
+/// </summary>
+public class VibeWebFactory : WebApplicationFactory<Program>
+{
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "vibe-web-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public NostrEventSigner Admin { get; } = NostrEventSigner.Generate();
+
+    protected virtual long MaxFileBytes => 1024 * 1024;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Vibe:DataDir", DataDir);
+        builder.UseSetting("Vibe:SiloPort", FreePort().ToString());
+        builder.UseSetting("Vibe:GatewayPort", FreePort().ToString());
+        builder.UseSetting("Vibe:Admins:0", Admin.PublicKeyHex);
+        builder.UseSetting("Vibe:MaxFileBytes", MaxFileBytes.ToString());
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
+    }
+
+    /// <summary>An HTTP client that signs as <paramref name="user"/>.</summary>
+    public (HttpClient Client, Nip98Handler Handler) ClientFor(NostrEventSigner user)
+    {
+        var handler = new Nip98Handler(user);
+        var client = CreateDefaultClient(handler);
+        return (client, handler);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+        GC.SuppressFinalize(this);
+    }
+}
