@@ -74,6 +74,21 @@ public sealed class PostgresClusterTests(PostgresFixture postgres, PostgresClust
         Assert.Equal((long)TimeSpan.FromHours(1).TotalMilliseconds, reader.GetInt64(1));
     }
 
+    [Fact]
+    public async Task Postgres_grain_storage_rejects_stale_etags()
+    {
+        var cluster = await fixture.StartAsync(postgres);
+        await GrainStorageContract.StaleWritesAreRejected(GrainStorageContract.StorageOf(cluster, NoteGrain.StorageName), "pg-contract");
+    }
+
+    [Fact]
+    public async Task Postgres_grain_storage_deletes_on_clear_when_configured()
+    {
+        var cluster = await fixture.StartAsync(postgres);
+        await GrainStorageContract.DeleteOnClearRemovesTheRecord(
+            GrainStorageContract.StorageOf(cluster, GrainStorageContract.DeleteOnClearStorageName), "pg-delete");
+    }
+
     private async Task<int> StoredVersionAsync(TestCluster cluster, string grainKey)
     {
         await using var connection = await OpenAsync();
