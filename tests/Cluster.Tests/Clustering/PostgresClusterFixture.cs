@@ -80,6 +80,12 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
                 options.Invariant = StorageProviderInvariants.Postgres;
                 options.ConnectionString = connectionString;
             });
+            siloBuilder.AddAdoNetGrainStorage(GrainStorageContract.DeleteOnClearStorageName, options =>
+            {
+                options.Invariant = StorageProviderInvariants.Postgres;
+                options.ConnectionString = connectionString;
+                options.DeleteStateOnClear = true;
+            });
             siloBuilder.UseAdoNetReminderService(options =>
             {
                 options.Invariant = StorageProviderInvariants.Postgres;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans;
 using Orleans.TestingHost;
@@ -72,6 +73,51 @@ public sealed class PostgresClusterTests(PostgresFixture postgres, PostgresClust
         Assert.True(await reader.ReadAsync(), "no reminder row was written");
         Assert.Equal(grain.GetGrainId().ToString(), reader.GetString(0));
         Assert.Equal((long)TimeSpan.FromHours(1).TotalMilliseconds, reader.GetInt64(1));
+    }
+
+    [Fact]
+    public async Task Postgres_grain_storage_rejects_stale_etags()
+    {
+        var cluster = await fixture.StartAsync(postgres);
+        await GrainStorageContract.StaleWritesAreRejected(GrainStorageContract.StorageOf(cluster, NoteGrain.StorageName), "pg-contract");
+    }
+
+    [Fact]
+    public async Task Postgres_grain_storage_deletes_on_clear_when_configured()
+    {
+        var cluster = await fixture.StartAsync(postgres);
+        await GrainStorageContract.DeleteOnClearRemovesTheRecord(
+            GrainStorageContract.StorageOf(cluster, GrainStorageContract.DeleteOnClearStorageName), "pg-delete");
+    }
+
+    [Fact]
+    public async Task Reminder_table_reads_by_grain_and_by_hash_range_and_honours_etags()
+    {
+        var cluster = await fixture.StartAsync(postgres);
+        var table = ((InProcessSiloHandle)cluster.Silos[0]).ServiceProvider.GetRequiredService<IReminderTable>();
+        var grainId = GrainId.Create("note", "ranged");
+        var hash = grainId.GetUniformHashCode();
+        var entry = new ReminderEntry
+        {
+            GrainId = grainId,
+            ReminderName = "ranged",
+            StartAt = DateTime.UtcNow,
+            Period = TimeSpan.FromDays(40), // longer than int.MaxValue milliseconds, so Orleans sends a bigint
+        };
+
+        var firstETag = await table.UpsertRow(entry);
+        var secondETag = await table.UpsertRow(entry);
+
+        Assert.NotEqual(firstETag, secondETag);
+        Assert.Equal(entry.Period, (await table.ReadRow(grainId, "ranged"))!.Period);
+        Assert.Contains((await table.ReadRows(grainId)).Reminders, r => r.ReminderName == "ranged");
+        // (hash - 1, hash] holds the grain; its complement (hash, hash - 1] wraps around the ring and does not.
+        Assert.Contains((await table.ReadRows(unchecked(hash - 1), hash)).Reminders, r => r.GrainId == grainId);
+        Assert.DoesNotContain((await table.ReadRows(hash, unchecked(hash - 1))).Reminders, r => r.GrainId == grainId);
+
+        Assert.False(await table.RemoveRow(grainId, "ranged", firstETag!));
+        Assert.True(await table.RemoveRow(grainId, "ranged", secondETag!));
+        Assert.Null(await table.ReadRow(grainId, "ranged"));
     }
 
     private async Task<int> StoredVersionAsync(TestCluster cluster, string grainKey)

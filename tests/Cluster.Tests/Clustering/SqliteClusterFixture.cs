@@ -47,10 +47,17 @@ public sealed class SqliteClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
+            var connectionString = siloBuilder.Configuration[ConnectionStringKey];
             siloBuilder.AddAdoNetGrainStorage(NoteGrain.StorageName, options =>
             {
                 options.Invariant = StorageProviderInvariants.Sqlite;
-                options.ConnectionString = siloBuilder.Configuration[ConnectionStringKey];
+                options.ConnectionString = connectionString;
+            });
+            siloBuilder.AddAdoNetGrainStorage(GrainStorageContract.DeleteOnClearStorageName, options =>
+            {
+                options.Invariant = StorageProviderInvariants.Sqlite;
+                options.ConnectionString = connectionString;
+                options.DeleteStateOnClear = true;
             });
             siloBuilder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         }

@@ -33,6 +33,20 @@ public sealed class SqliteClusterTests(SqliteClusterFixture fixture) : IClassFix
         Assert.Equal(2L, await StoredVersionAsync("cleared"));
     }
 
+    [Fact]
+    public async Task Sqlite_grain_storage_rejects_stale_etags()
+    {
+        await GrainStorageContract.StaleWritesAreRejected(
+            GrainStorageContract.StorageOf(fixture.Cluster, NoteGrain.StorageName), "sqlite-contract");
+    }
+
+    [Fact]
+    public async Task Sqlite_grain_storage_deletes_on_clear_when_configured()
+    {
+        await GrainStorageContract.DeleteOnClearRemovesTheRecord(
+            GrainStorageContract.StorageOf(fixture.Cluster, GrainStorageContract.DeleteOnClearStorageName), "sqlite-delete");
+    }
+
     private async Task<long> StoredVersionAsync(string grainKey)
     {
         await using var connection = new SqliteConnection(fixture.ConnectionString);
