@@ -26,8 +26,11 @@ public sealed class VibeOptions
     [Range(1, 65535)] public int SiloPort { get; set; } = 11111;
     [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos and clients reach this silo on (cluster mode).</summary>
-    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+    /// <summary>
+    /// The address other silos and clients reach this silo on (cluster mode). Default: the machine's first
+    /// non-loopback IPv4 address (a container's own address under docker compose), else 127.0.0.1.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
 
     [Required] public string ClusterId { get; set; } = "vibe";
     [Required] public string ServiceId { get; set; } = "vibe";
@@ -46,6 +49,18 @@ public sealed class VibeOptions
     /// <summary>The default maximum size of one file in a project's namespace.</summary>
     [Range(1, long.MaxValue)] public long MaxFileBytes { get; set; } = 10 * 1024 * 1024;
 
+    public System.Net.IPAddress ResolveAdvertisedAddress()
+    {
+        if (AdvertisedAddress is not null)
+            return System.Net.IPAddress.Parse(AdvertisedAddress);
+        var own = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a));
+        return own ?? System.Net.IPAddress.Loopback;
+    }
+
     public bool IsCluster => !string.IsNullOrWhiteSpace(Postgres);
 
     public string FullDataDir => Path.GetFullPath(DataDir);
@@ -61,7 +76,7 @@ public sealed class VibeOptions
             yield return "Vibe:Role=client needs Vibe:Postgres (a pure client joins a PostgreSQL cluster).";
         if (string.IsNullOrWhiteSpace(DataDir))
             yield return "Vibe:DataDir must not be empty.";
-        if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
+        if (AdvertisedAddress is not null && !System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
             yield return $"Vibe:AdvertisedAddress '{AdvertisedAddress}' is not an IP address.";
         if (SiloPort == GatewayPort)
             yield return "Vibe:SiloPort and Vibe:GatewayPort must differ.";

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs Vibe's whole test suite on a fresh Debian machine with the .NET SDK and node:
+# installs what the tests need (PostgreSQL server binaries, npm packages for the interop tests),
+# builds once in Release, runs every test project in turn, and ends with one line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '\n== %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=0
+apt_install() {
+  if [ $apt_updated = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+# PostgreSQL: the cluster tests start their own server with initdb/pg_ctl as the postgres user.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
+  log "installing PostgreSQL"
+  apt_install postgresql
+fi
+
+# npm packages for tests and benchmarks that drive the real yjs under node.
+for dir in tests/interop; do
+  if [ -f "$dir/package.json" ]; then
+    log "npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed in $dir"; echo "0 passed, 1 failed"; exit 1; }
+  fi
+done
+
+log "building (Release)"
+if ! dotnet build Vibe.sln -c Release -nologo -clp:ErrorsOnly; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+status=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  log "testing $name"
+  dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+    --results-directory "$results" || status=1
+done
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+# A project that crashed before writing results counts as a failure.
+expected=$(ls tests/*/*.csproj | wc -l)
+written=$(ls "$results"/*.trx 2>/dev/null | wc -l)
+if [ "$written" -lt "$expected" ]; then
+  failed=$((failed + expected - written))
+fi
+echo
+echo "$passed passed, $failed failed"
+[ $status = 0 ] && [ $failed = 0 ]
