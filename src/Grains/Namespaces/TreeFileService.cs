@@ -42,6 +42,8 @@ public sealed class TreeFileService(
         index.Set(path, entry);
         await persist(ct);
         changed(existed ? NamespaceChangeKind.Modified : NamespaceChangeKind.Created, path, FileKind.File, null);
+        Hosting.VibeTelemetry.FilesWritten.Add(1);
+        Hosting.VibeTelemetry.BytesWritten.Add(bytes.Length);
         return index.ToEntry(path, entry);
     }
 

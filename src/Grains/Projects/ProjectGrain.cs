@@ -40,6 +40,7 @@ public sealed class ProjectGrain(
         foreach (var (path, bytes) in files)
             await ns.WriteAsync(NamespacePath.Workspace + path, bytes);
         await GrainFactory.GetGrain<IUserGrain>(owner).AddProjectAsync(Id);
+        Hosting.VibeTelemetry.ProjectsCreated.Add(1);
         return Info();
     }
 

@@ -100,6 +100,7 @@ public sealed class VibeAuthenticationHandler(
     AuthenticateResult Fail(string code, string message)
     {
         Context.Items[FailureKey] = (code, message);
+        Grains.Hosting.VibeTelemetry.AuthFailures.Add(1, new KeyValuePair<string, object?>("code", code));
         return AuthenticateResult.Fail(message);
     }
 
