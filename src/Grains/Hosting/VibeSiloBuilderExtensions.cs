@@ -3,6 +3,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Vibe.Grains.Blobs;
+using Vibe.Grains.Documents.Log;
 
 namespace Vibe.Grains.Hosting;
 
@@ -49,6 +50,11 @@ public static class VibeSiloBuilderExtensions
 
         silo.AddMemoryStreams(StreamNames.Provider);
         silo.Services.AddVibeServices(options);
+        // Only silos host document grains, so only they hold the document store.
+        if (options.IsCluster)
+            silo.Services.AddSingleton<IDocumentLog>(sp => new PostgresDocumentLog(sp.GetRequiredService<NpgsqlDataSource>()));
+        else
+            silo.Services.AddSingleton<IDocumentLog>(_ => new SqliteDocumentLog(options.SqliteConnectionString));
         return silo;
     }
 

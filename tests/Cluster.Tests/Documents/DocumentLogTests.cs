@@ -1,0 +1,161 @@
+using Vibe.Cluster.Tests.Postgres;
+using Vibe.Grains.Documents.Log;
+using Vibe.Grains.Hosting;
+
+namespace Vibe.Cluster.Tests.Documents;
+
+/// <summary>The same contract for both document stores, each on its real database.</summary>
+public abstract class DocumentLogContract
+{
+    protected abstract Task<IDocumentLog> OpenAsync();
+
+    static byte[] Update(int n) => BitConverter.GetBytes(n);
+
+    [Fact]
+    public async Task Appended_updates_load_in_commit_order()
+    {
+        var log = await OpenAsync();
+        var doc = $"p/{Guid.NewGuid():N}.ts";
+        for (var i = 0; i < 20; i++)
+            await log.AppendAsync(doc, Update(i));
+        var stored = await log.LoadAsync(doc);
+        Assert.Null(stored.Snapshot);
+        Assert.Equal(Enumerable.Range(0, 20), stored.Updates.Select(u => BitConverter.ToInt32(u.Update)));
+        Assert.Equal(stored.Updates.Select(u => u.Id).Order(), stored.Updates.Select(u => u.Id));
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_share_transactions_and_all_land()
+    {
+        var log = await OpenAsync();
+        var docs = Enumerable.Range(0, 10).Select(i => $"p/{Guid.NewGuid():N}-{i}.ts").ToArray();
+        // 50 writers at once: far more appends are queued than one commit takes, so batches form.
+        var writers = Enumerable.Range(0, 50).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+                await log.AppendAsync(docs[w % docs.Length], Update(w * 1000 + i));
+        }));
+        await Task.WhenAll(writers);
+
+        var total = 0;
+        foreach (var doc in docs)
+        {
+            var updates = (await log.LoadAsync(doc)).Updates.Select(u => BitConverter.ToInt32(u.Update)).ToList();
+            total += updates.Count;
+            // Each writer's own updates stay in the order it acknowledged them.
+            foreach (var writer in updates.GroupBy(u => u / 1000))
+                Assert.Equal(writer.Order(), writer);
+        }
+        Assert.Equal(50 * 20, total);
+        Assert.True(MaxBatch(log) > 1, "concurrent appends never shared a transaction");
+    }
+
+    [Fact]
+    public async Task Compaction_keeps_later_updates_and_drops_absorbed_ones()
+    {
+        var log = await OpenAsync();
+        var doc = $"p/{Guid.NewGuid():N}.ts";
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+            ids.Add(await log.AppendAsync(doc, Update(i)));
+        await log.CompactAsync(doc, ids[2], [1, 2, 3]);
+        var stored = await log.LoadAsync(doc);
+        Assert.Equal([1, 2, 3], stored.Snapshot);
+        Assert.Equal(ids[2], stored.SnapshotThroughId);
+        Assert.Equal([3, 4], stored.Updates.Select(u => BitConverter.ToInt32(u.Update)));
+
+        // An older snapshot arriving late never replaces a newer one.
+        await log.CompactAsync(doc, ids[1], [9]);
+        Assert.Equal([1, 2, 3], (await log.LoadAsync(doc)).Snapshot);
+    }
+
+    [Fact]
+    public async Task Deleted_document_loads_empty()
+    {
+        var log = await OpenAsync();
+        var doc = $"p/{Guid.NewGuid():N}.ts";
+        var id = await log.AppendAsync(doc, Update(1));
+        await log.CompactAsync(doc, id, [7]);
+        await log.AppendAsync(doc, Update(2));
+        await log.DeleteAsync(doc);
+        var stored = await log.LoadAsync(doc);
+        Assert.Null(stored.Snapshot);
+        Assert.Empty(stored.Updates);
+    }
+
+    static int MaxBatch(IDocumentLog log) => log switch
+    {
+        SqliteDocumentLog s => s.MaxBatchSize,
+        PostgresDocumentLog p => p.MaxBatchSize,
+        _ => 0,
+    };
+}
+
+public sealed class SqliteDocumentLogTests : DocumentLogContract, IAsyncLifetime
+{
+    readonly string _dir = Path.Combine(Path.GetTempPath(), "vibe-doclog-" + Guid.NewGuid().ToString("N")[..8]);
+    readonly List<SqliteDocumentLog> _logs = [];
+
+    protected override async Task<IDocumentLog> OpenAsync()
+    {
+        var connection = $"Data Source={Path.Combine(_dir, "vibe.db")};Pooling=True";
+        await new SchemaMigrator().MigrateAsync(StorageProvider.Sqlite, connection);
+        var log = new SqliteDocumentLog(connection);
+        _logs.Add(log);
+        return log;
+    }
+
+    [Fact]
+    public async Task Acknowledged_update_is_in_the_file_for_a_fresh_store()
+    {
+        var first = (SqliteDocumentLog)await OpenAsync();
+        await first.AppendAsync("p/a.ts", [42]);
+        var second = await OpenAsync();
+        Assert.Equal([42], Assert.Single((await second.LoadAsync("p/a.ts")).Updates).Update);
+    }
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dir);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var log in _logs)
+            await log.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresDocumentLogTests(PostgresFixture postgres) : DocumentLogContract, IAsyncLifetime
+{
+    string? _connection;
+    readonly List<PostgresDocumentLog> _logs = [];
+    readonly List<Npgsql.NpgsqlDataSource> _sources = [];
+
+    protected override Task<IDocumentLog> OpenAsync()
+    {
+        var source = Npgsql.NpgsqlDataSource.Create(_connection!);
+        _sources.Add(source);
+        var log = new PostgresDocumentLog(source);
+        _logs.Add(log);
+        return Task.FromResult<IDocumentLog>(log);
+    }
+
+    public async Task InitializeAsync()
+    {
+        _connection = await postgres.CreateDatabaseAsync("doclog_" + Guid.NewGuid().ToString("N")[..8]);
+        await new SchemaMigrator().MigrateAsync(StorageProvider.Postgres, _connection);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var log in _logs)
+            await log.DisposeAsync();
+        foreach (var source in _sources)
+            await source.DisposeAsync();
+    }
+}
