@@ -81,7 +81,7 @@ public sealed record NostrEvent(
         }
         catch (InvalidOperationException ex)
         {
-            // System.Text.Json reports escaped unpaired surrogates this way when a string is read.
+            // System.Text.Json reports invalid UTF-8 and escaped unpaired surrogates this way when a string is read.
             error = $"Event contains an invalid string: {ex.Message}";
             return false;
         }
