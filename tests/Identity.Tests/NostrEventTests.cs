@@ -178,4 +178,26 @@ public sealed class NostrEventTests
         Assert.False(NostrEvent.TryParse(json, out _, out var error));
         Assert.Contains("not valid JSON", error);
     }
+
+    private const string Alphabet = @"{}[]"",:0123456789abcdefABCDEF-.e \u00\ud800x\n";
+
+    [Fact]
+    public void Mutated_event_json_never_throws()
+    {
+        var json = NostrEventSigner.Generate().Sign(1, TrickyTags, TrickyContent, 1700000000, new byte[32]).ToJson();
+        var random = new Random(7);
+        for (var i = 0; i < 2000; i++)
+        {
+            var chars = json.ToCharArray();
+            for (var k = 0; k < 1 + i % 4; k++)
+            {
+                chars[random.Next(chars.Length)] = Alphabet[random.Next(Alphabet.Length)];
+            }
+            var mutated = new string(chars);
+            if (NostrEvent.TryParse(mutated, out var parsed, out _))
+            {
+                _ = parsed.Verify();
+            }
+        }
+    }
 }
