@@ -71,6 +71,8 @@ public sealed class NostrEventTests
         Assert.True(signed.Verify());
 
         var parsed = NostrEvent.Parse(signed.ToJson());
+        Assert.Equal(signed, parsed);
+        Assert.NotEqual(signed, parsed with { Tags = [["t", "other"]] });
         Assert.Equal(signed.Id, parsed.Id);
         Assert.Equal(signed.Sig, parsed.Sig);
         Assert.Equal(TrickyContent, parsed.Content);
