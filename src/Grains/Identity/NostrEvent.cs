@@ -81,7 +81,7 @@ public sealed record NostrEvent(
         }
         catch (InvalidOperationException ex)
         {
-            // System.Text.Json reports escaped unpaired surrogates this way when a string is read.
+            // System.Text.Json reports invalid UTF-8 and escaped unpaired surrogates this way when a string is read.
             error = $"Event contains an invalid string: {ex.Message}";
             return false;
         }
@@ -135,6 +135,20 @@ public sealed record NostrEvent(
         && NostrKeys.TryDecodeHex(PubKey, 32, out var publicKey)
         && NostrKeys.TryDecodeHex(Sig, 64, out var signature)
         && Bip340.Verify(publicKey, id, signature);
+
+    /// <summary>Value equality, tags compared element by element (a record would compare the lists by reference).</summary>
+    public bool Equals(NostrEvent? other) =>
+        other is not null
+        && string.Equals(Id, other.Id, StringComparison.Ordinal)
+        && string.Equals(PubKey, other.PubKey, StringComparison.Ordinal)
+        && CreatedAt == other.CreatedAt
+        && Kind == other.Kind
+        && string.Equals(Content, other.Content, StringComparison.Ordinal)
+        && string.Equals(Sig, other.Sig, StringComparison.Ordinal)
+        && Tags.Count == other.Tags.Count
+        && Tags.Zip(other.Tags).All(pair => pair.First.SequenceEqual(pair.Second, StringComparer.Ordinal));
+
+    public override int GetHashCode() => HashCode.Combine(Id, Sig);
 
     /// <summary>Every tag whose name (first element) is <paramref name="name"/>.</summary>
     public IEnumerable<IReadOnlyList<string>> TagsNamed(string name) =>
@@ -229,12 +243,7 @@ public sealed record NostrEvent(
                 "sig" => ReadOnce(member, sig, out sig, ReadHex(128), out error),
                 "content" => ReadOnce(member, content, out content, ReadString, out error),
                 "created_at" => ReadOnceValue(member, createdAt, out createdAt, ReadInteger(0, MaxCreatedAt), out error),
-                "kind" => ReadOnceValue(member, kind, out kind, (JsonElement e, out int v, out string err) =>
-                {
-                    var r = ReadInteger(0, MaxKind)(e, out var l, out err);
-                    v = (int)l;
-                    return r;
-                }, out error),
+                "kind" => ReadOnceValue(member, kind, out kind, ReadKind, out error),
                 "tags" => ReadOnce(member, tags, out tags, ReadTags, out error),
                 _ => Ignore(out error),
             };
@@ -348,6 +357,13 @@ public sealed record NostrEvent(
         error = "";
         return true;
     };
+
+    private static bool ReadKind(JsonElement element, out int value, out string error)
+    {
+        var ok = ReadInteger(0, MaxKind)(element, out var kind, out error);
+        value = (int)kind;
+        return ok;
+    }
 
     private static bool ReadTags(JsonElement element, out IReadOnlyList<IReadOnlyList<string>> value, out string error)
     {

@@ -73,12 +73,14 @@ public sealed class SessionTokens
     {
         pubKeyHex = "";
         expiresAt = default;
-        if (token is null || token.Length != TokenLength)
+        if (token is null || token.Length != TokenLength || !IsBase64UrlAlphabet(token))
         {
             return false;
         }
         Span<byte> bytes = stackalloc byte[TokenBytes];
-        if (!Base64Url.TryDecodeFromChars(token, bytes, out var written) || written != TokenBytes)
+        // The status-returning decoder: TryDecodeFromChars throws on some invalid input instead of returning false.
+        if (Base64Url.DecodeFromChars(token, bytes, out var consumed, out var written) != System.Buffers.OperationStatus.Done
+            || consumed != token.Length || written != TokenBytes)
         {
             return false;
         }
@@ -104,6 +106,19 @@ public sealed class SessionTokens
         }
         expiresAt = DateTimeOffset.FromUnixTimeSeconds(expiry);
         pubKeyHex = NostrKeys.ToHex(bytes[9..PayloadLength]);
+        return true;
+    }
+
+    // Only the url-safe alphabet: no padding, no whitespace, one spelling per token.
+    private static bool IsBase64UrlAlphabet(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c is not ((>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_'))
+            {
+                return false;
+            }
+        }
         return true;
     }
 }
