@@ -2,7 +2,7 @@ using Vibe.Crdt.Tool;
 
 return args.Length == 0 ? Usage() : args[0] switch
 {
-    "trace" when args.Length >= 2 => TraceCommand.Run(args[1]),
+    "trace" when args.Length >= 2 => TraceCommand.Run(args[1], args.Length >= 4 && args[2] == "--dump" ? args[3] : null),
     "apply" => ApplyCommand.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };

@@ -12,7 +12,7 @@ internal static class TraceCommand
 
     private sealed record Txn(int Agent, int[] Parents, Patch[] Patches);
 
-    public static int Run(string path)
+    public static int Run(string path, string? dumpPath)
     {
         using var file = File.OpenRead(path);
         using var gz = new GZipStream(file, CompressionMode.Decompress);
@@ -42,6 +42,7 @@ internal static class TraceCommand
         var heap = GC.GetTotalMemory(false);
 
         var v1 = Y.EncodeStateAsUpdate(finalDoc);
+        if (dumpPath != null) File.WriteAllBytes(dumpPath, v1);
         sw.Restart();
         var fresh = new Doc();
         Y.ApplyUpdate(fresh, v1);
