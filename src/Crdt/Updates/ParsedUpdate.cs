@@ -10,15 +10,18 @@ internal sealed class ParsedUpdate
     public Dictionary<long, List<AbstractStruct>> Structs { get; } = new();
     public DeleteSet DeleteSet { get; set; } = new();
 
-    public static ParsedUpdate Read(IUpdateDecoder decoder)
+    /// <summary>Structs in the order the update lists them (a client may appear in several blocks).</summary>
+    public List<AbstractStruct> Flat { get; } = new();
+
+    public static ParsedUpdate Read(IUpdateDecoder decoder, bool keepFlat = false)
     {
         var update = new ParsedUpdate();
-        ReadStructs(decoder, update.Structs);
+        ReadStructs(decoder, update.Structs, keepFlat ? update.Flat : null);
         update.DeleteSet = DeleteSet.Read(decoder);
         return update;
     }
 
-    private static void ReadStructs(IUpdateDecoder decoder, Dictionary<long, List<AbstractStruct>> clientRefs)
+    private static void ReadStructs(IUpdateDecoder decoder, Dictionary<long, List<AbstractStruct>> clientRefs, List<AbstractStruct>? flat)
     {
         var rest = decoder.Rest;
         var numClients = rest.ReadBoundedCount(3);
@@ -56,6 +59,7 @@ internal sealed class ParsedUpdate
                 refs.Add(s);
             }
             clientRefs[client] = refs;
+            flat?.AddRange(refs);
         }
     }
 

@@ -5,7 +5,8 @@ namespace Vibe.Crdt.Updates;
 /// <summary>Field-level writer of an update; v1 writes everything inline, v2 splits fields into columns.</summary>
 public interface IUpdateEncoder
 {
-    Lib0Writer Rest { get; }
+    /// <summary>The stream for counts and clocks; replaceable so merged updates can buffer one client block at a time.</summary>
+    Lib0Writer Rest { get; set; }
     void WriteLeftId(Id id);
     void WriteRightId(Id id);
     void WriteClient(long client);
@@ -49,7 +50,7 @@ public interface IUpdateDecoder
 
 public sealed class UpdateEncoderV1 : IUpdateEncoder
 {
-    public Lib0Writer Rest { get; } = new();
+    public Lib0Writer Rest { get; set; } = new();
 
     public void WriteLeftId(Id id)
     {
