@@ -24,7 +24,8 @@ public sealed class TreeFileService(
         if (entry.Kind == FileKind.Directory)
             throw new VibeException(VibeErrorCodes.PathIsDirectory, $"{path} is a directory.");
         var bytes = await content.GetAsync(path, entry, ct);
-        return new FileContent(index.ToEntry(path, entry), bytes);
+        // A document can be edited behind the index, so report the size of the bytes actually returned.
+        return new FileContent(index.ToEntry(path, entry) with { Size = bytes.Length }, bytes);
     }
 
     public async Task<FileEntry> WriteAsync(string path, byte[] bytes, CancellationToken ct = default)
