@@ -74,6 +74,8 @@ public sealed class NamespaceGrain(
     {
         from = NamespacePath.Normalize(from);
         to = NamespacePath.Normalize(to);
+        // A move reveals the source's content at the target, so the source must be readable too.
+        _policy.CheckRead(from);
         _policy.CheckWrite(to);
         var (targetPrefix, _) = _mounts.Resolve(to);
         var (sourcePrefix, _) = _mounts.Resolve(from);
