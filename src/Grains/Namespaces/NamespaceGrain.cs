@@ -60,6 +60,8 @@ public sealed class NamespaceGrain(
     public Task<FileEntry> WriteAsync(string path, byte[] bytes)
     {
         path = NamespacePath.Normalize(path);
+        if (bytes is null)
+            throw new VibeException(VibeErrorCodes.Validation, "A write needs the file's bytes (an empty file is zero bytes, not none).");
         _policy.CheckSize(path, bytes.LongLength);
         return Writing(path, s => s.WriteAsync(path, bytes));
     }
@@ -94,6 +96,8 @@ public sealed class NamespaceGrain(
 
     public async Task SetPolicyAsync(NamespacePolicy policy)
     {
+        if (policy?.Readable is null || policy.Writable is null)
+            throw new VibeException(VibeErrorCodes.Validation, "A policy needs its readable and writable path lists (they may be empty).");
         if (policy.MaxFileBytes <= 0)
             throw new VibeException(VibeErrorCodes.Validation, "The policy's maximum file size must be positive.");
         var normalized = policy with
