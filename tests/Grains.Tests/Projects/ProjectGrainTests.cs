@@ -256,6 +256,19 @@ public sealed class ProjectGrainTests(VibeClusterFixture fixture) : IClassFixtur
         Assert.Equal((ProjectRules.MaxActivity + 4).ToString(System.Globalization.CultureInfo.InvariantCulture), activity[0].Detail);
     }
 
+    [Fact]
+    public async Task Missing_keys_are_refused_or_have_no_role_instead_of_crashing()
+    {
+        var (_, owner, project) = await CreateAsync("blank");
+
+        Assert.Equal(ProjectRole.None, (await project.GetAccessAsync(null!)).Role);
+        await VibeAssert.Code(VibeErrorCodes.Forbidden, () => project.RenameAsync(null!, "x"));
+        await VibeAssert.Code(VibeErrorCodes.Forbidden, () => project.RemoveMemberAsync(null!, owner));
+        await VibeAssert.Code(VibeErrorCodes.PubkeyInvalid, () => project.SetMemberAsync(owner, null!, ProjectRole.Viewer));
+        await VibeAssert.Code(VibeErrorCodes.PubkeyInvalid, () => project.RemoveMemberAsync(owner, null!));
+        await VibeAssert.Code(VibeErrorCodes.ProjectNameInvalid, () => project.RenameAsync(owner, null!));
+    }
+
     /// <summary>Bytes that start like a PNG and contain NULs and invalid UTF-8, as a real image does.</summary>
     internal static byte[] Png(int length, int seed)
     {
