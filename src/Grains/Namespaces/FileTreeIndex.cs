@@ -83,11 +83,31 @@ public sealed class FileTreeIndex(IDictionary<string, IndexEntry> entries, strin
 
     public void Remove(string path) => entries.Remove(path);
 
-    /// <summary>The paths strictly below <paramref name="dir"/>, parents before children.</summary>
+    /// <summary>The paths strictly below <paramref name="dir"/>, depth first, parents before children.</summary>
     public IReadOnlyList<string> Descendants(string dir) =>
-        entries.Keys.Where(p => p != dir && NamespacePath.IsWithin(p, dir)).Order(StringComparer.Ordinal).ToList();
+        entries.Keys.Where(p => p != dir && NamespacePath.IsWithin(p, dir)).Order(DepthFirst).ToList();
 
     public IReadOnlyList<string> Children(string dir) =>
         entries.Keys.Where(p => p != dir && NamespacePath.IsWithin(p, dir) && NamespacePath.Parent(p) == dir)
-            .Order(StringComparer.Ordinal).ToList();
+            .Order(DepthFirst).ToList();
+
+    /// <summary>
+    /// Ordinal order with '/' below every other character, so a directory's subtree comes right after it
+    /// (plain ordinal puts <c>src.bak</c> and <c>src-old</c> between <c>src</c> and <c>src/x</c>).
+    /// </summary>
+    static readonly Comparer<string> DepthFirst = Comparer<string>.Create(static (a, b) =>
+    {
+        var n = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < n; i++)
+        {
+            if (a[i] == b[i])
+                continue;
+            if (a[i] == '/')
+                return -1;
+            if (b[i] == '/')
+                return 1;
+            return a[i].CompareTo(b[i]);
+        }
+        return a.Length.CompareTo(b.Length);
+    });
 }
