@@ -156,6 +156,18 @@ public sealed class TreeFileServiceTests
     }
 
     [Fact]
+    public async Task Tree_is_depth_first_even_when_a_sibling_name_sorts_before_the_slash()
+    {
+        await _files.WriteAsync("/workspace/src/x.ts", Text("x"));
+        await _files.WriteAsync("/workspace/src.bak", Text("b"));
+        await _files.WriteAsync("/workspace/src-old/y.ts", Text("y"));
+
+        Assert.Equal(
+            ["/workspace/src", "/workspace/src/x.ts", "/workspace/src-old", "/workspace/src-old/y.ts", "/workspace/src.bak"],
+            (await _files.TreeAsync(Root)).Select(e => e.Path));
+    }
+
+    [Fact]
     public async Task Renaming_a_file_moves_its_content_and_creates_target_parents()
     {
         await _files.WriteAsync("/workspace/a.txt", Text("A"));

@@ -257,6 +257,25 @@ public sealed class ProjectGrainTests(VibeClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Project_and_user_state_survive_deactivation()
+    {
+        var (id, owner, project) = await CreateAsync("blank");
+        var bob = TestKeys.Pubkey();
+        await project.SetMemberAsync(owner, bob, ProjectRole.Editor);
+        await project.RenameAsync(owner, "Kept");
+        var info = await project.SetArchivedAsync(owner, true);
+        var activity = await project.GetActivityAsync(10);
+
+        await _grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var after = await project.GetAsync();
+        Assert.Equal((info.Name, info.Owner, info.Template, info.CreatedAt, info.Archived), (after.Name, after.Owner, after.Template, after.CreatedAt, after.Archived));
+        Assert.Equal(info.Members.OrderBy(m => m.Key), after.Members.OrderBy(m => m.Key));
+        Assert.Equal(activity, await project.GetActivityAsync(10));
+        Assert.Equal([id], await _grains.GetGrain<IUserGrain>(bob).GetProjectsAsync());
+    }
+
+    [Fact]
     public async Task Missing_keys_are_refused_or_have_no_role_instead_of_crashing()
     {
         var (_, owner, project) = await CreateAsync("blank");
