@@ -428,4 +428,19 @@ public sealed class NamespaceGrainTests(VibeClusterFixture fixture) : IClassFixt
         await VibeAssert.Code(VibeErrorCodes.Validation, () => ns.SetPolicyAsync(new NamespacePolicy(["/workspace"], null!, 10)));
         Assert.Equal(NamespacePolicy.Default.MaxFileBytes, (await ns.GetPolicyAsync()).MaxFileBytes);
     }
+
+    [Fact]
+    public async Task The_longest_allowed_path_with_multibyte_names_is_stored_as_a_document()
+    {
+        var (id, ns) = NewNamespace();
+        var name = new string('文', NamespacePath.MaxSegmentLength);
+        var path = "/workspace/" + name + "/" + name + "/" + name + "/" + name[..(NamespacePath.MaxLength - 11 - 3 * (name.Length + 1))];
+        Assert.Equal(NamespacePath.MaxLength, path.Length);
+
+        await ns.WriteAsync(path, Text("deep ✓"));
+
+        Assert.Equal("deep ✓", Encoding.UTF8.GetString((await ns.ReadAsync(path)).Bytes));
+        Assert.Equal("deep ✓", (await Document(id, NamespacePath.ToWorkspace(path)).GetTextAsync()).Text);
+        await VibeAssert.Code(VibeErrorCodes.PathInvalid, () => ns.WriteAsync(path + "x", Text("too long")));
+    }
 }
