@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -16,7 +18,7 @@ public class VibeWebFactory : WebApplicationFactory<Program>
 
     public NostrEventSigner Admin { get; } = NostrEventSigner.Generate();
 
-    protected virtual long MaxFileBytes => 1024 * 1024;
+    public const long MaxFileBytes = 1024 * 1024;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -37,6 +39,27 @@ public class VibeWebFactory : WebApplicationFactory<Program>
         return (client, handler);
     }
 
+    /// <summary>A client that sends no credentials at all.</summary>
+    public HttpClient AnonymousClient() => CreateDefaultClient();
+
+    /// <summary>Signs in as <paramref name="user"/> with NIP-98 once and returns a client that sends the session token.</summary>
+    public async Task<HttpClient> SessionClientAsync(NostrEventSigner user)
+    {
+        var token = await SessionTokenAsync(user);
+        var client = CreateDefaultClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task<string> SessionTokenAsync(NostrEventSigner user)
+    {
+        var (signed, _) = ClientFor(user);
+        using var response = await signed.PostAsync("/api/auth/session", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var session = await response.Content.ReadFromJsonAsync<SessionBody>();
+        return session!.Token;
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -51,3 +74,5 @@ public class VibeWebFactory : WebApplicationFactory<Program>
         GC.SuppressFinalize(this);
     }
 }
+
+public sealed record SessionBody(string Token, DateTimeOffset ExpiresAt, string Pubkey);
