@@ -46,6 +46,14 @@ public sealed class AuthTests(VibeWebFactory factory) : IClassFixture<VibeWebFac
     }
 
     [Fact]
+    public async Task Identical_signed_requests_in_the_same_second_are_each_accepted()
+    {
+        var (client, _) = factory.ClientFor(_user);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => client.PostAsync("/api/auth/session", null)));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+    }
+
+    [Fact]
     public async Task Signed_request_with_a_body_is_accepted()
     {
         var (client, _) = factory.ClientFor(_user);
