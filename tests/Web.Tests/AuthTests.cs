@@ -54,6 +54,19 @@ public sealed class AuthTests(VibeWebFactory factory) : IClassFixture<VibeWebFac
     }
 
     [Fact]
+    public async Task Signature_covers_escaped_paths_and_query_strings()
+    {
+        var (client, _) = factory.ClientFor(_user);
+        var project = await client.CreateProjectAsync("Escapes");
+        using var put = await client.PutAsync($"/api/projects/{project.Id}/files/with space/ünï€ode.txt?x=a%20b&y=%C3%BC", new ByteArrayContent("hi"u8.ToArray()));
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal($"/api/projects/{project.Id}/files/with%20space/%C3%BCn%C3%AF%E2%82%ACode.txt", put.Headers.Location?.OriginalString);
+        using var tree = await client.GetAsync($"/api/projects/{project.Id}/tree?path=/with%20space");
+        Assert.Equal(HttpStatusCode.OK, tree.StatusCode);
+        Assert.Contains("/with space/ünï€ode.txt", await tree.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Signed_request_with_a_body_is_accepted()
     {
         var (client, _) = factory.ClientFor(_user);
@@ -120,6 +133,7 @@ public sealed class AuthTests(VibeWebFactory factory) : IClassFixture<VibeWebFac
         "json that is no event",
         "unknown scheme",
         "garbage bearer token",
+        "header over 16 KiB",
     };
 
     [Theory]
@@ -175,6 +189,9 @@ public sealed class AuthTests(VibeWebFactory factory) : IClassFixture<VibeWebFac
                 case "unknown scheme":
                     expected = "auth.malformed";
                     return "Basic dXNlcjpwYXNz";
+                case "header over 16 KiB":
+                    expected = Nip98ErrorCodes.TooLarge;
+                    return "Nostr " + new string('A', 20_000);
                 case "garbage bearer token":
                     expected = "auth.invalid_token";
                     return "Bearer not-a-token";

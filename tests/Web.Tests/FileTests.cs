@@ -136,6 +136,18 @@ public sealed class FileTests(FilesFixture node) : IClassFixture<FilesFixture>
     }
 
     [Fact]
+    public async Task Concurrent_writes_to_one_project_are_all_kept()
+    {
+        var files = Enumerable.Range(0, 20).ToDictionary(i => $"/concurrent/f{i}.txt", i => Encoding.UTF8.GetBytes($"file {i}\n"));
+        var responses = await Task.WhenAll(files.Select(f => Owner.PutAsync(Files + f.Key, new ByteArrayContent(f.Value))));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var tree = await Owner.TreeAsync(node.ProjectId, "/concurrent");
+        Assert.Equal(files.Keys.Order(StringComparer.Ordinal), tree.Select(e => e.Path).Order(StringComparer.Ordinal));
+        foreach (var (path, bytes) in files)
+            Assert.Equal(bytes, await Owner.GetFileAsync(node.ProjectId, path));
+    }
+
+    [Fact]
     public async Task Tree_of_a_missing_directory_is_404()
     {
         using var response = await Owner.GetAsync($"/api/projects/{node.ProjectId}/tree?path=/no/such/dir");
@@ -350,6 +362,7 @@ public sealed class FileTests(FilesFixture node) : IClassFixture<FilesFixture>
         { "PATCH", "/api/projects/{id}", "{\"archived\": \"maybe\"}" },
         { "POST", "/api/projects/{id}/files:move", "{\"from\":" },
         { "PUT", "/api/projects/{id}/members/" + new string('a', 64), "nope" },
+        { "GET", "/api/projects/{id}/activity?limit=lots", "" },
     };
 
     [Theory]

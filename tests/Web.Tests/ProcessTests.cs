@@ -173,6 +173,15 @@ public sealed class ProcessTests : IDisposable
                     $"{traversal}: {(int)response.StatusCode} {body}");
             }
 
+            // NIP-98's "u" must equal the URL exactly as sent, escapes and query included, on a real server too.
+            using (var signed = node.SignedClient(_owner))
+            {
+                using var put = await signed.PutAsync($"/api/projects/{secret.Id}/files/with space/ünï€ode.txt?x=a%20b", new ByteArrayContent("signed"u8.ToArray()));
+                Assert.True(put.StatusCode == HttpStatusCode.Created, $"{(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}\n{node.Output}");
+                using var tree = await signed.GetAsync($"/api/projects/{secret.Id}/tree?path=/with%20space");
+                Assert.Contains("/with space/ünï€ode.txt", await tree.Content.ReadAsStringAsync());
+            }
+
             // A NUL never reaches an endpoint: Kestrel refuses the request line.
             var nul = new Uri($"{node.BaseAddress}api/projects/{mine.Id}/files/a%00b.txt",
                 new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
