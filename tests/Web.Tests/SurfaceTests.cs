@@ -118,6 +118,22 @@ public sealed class SurfaceTests(VibeWebFactory factory) : IClassFixture<VibeWeb
     }
 
     [Fact]
+    public async Task Caller_mistakes_are_answered_without_logging_server_errors()
+    {
+        using var client = await factory.SessionClientAsync(NostrEventSigner.Generate());
+        var project = await client.CreateProjectAsync("Quiet");
+        using (var missing = await client.GetAsync($"/api/projects/{project.Id}/files/nope.txt"))
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        using (var malformed = await client.PostAsync("/api/projects", new StringContent("{", System.Text.Encoding.UTF8, "application/json")))
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        using (var traversal = await client.PostAsync($"/api/projects/{project.Id}/files:move",
+            new StringContent("{\"from\":\"../x\",\"to\":\"/y\"}", System.Text.Encoding.UTF8, "application/json")))
+            Assert.Equal(HttpStatusCode.BadRequest, traversal.StatusCode);
+
+        Assert.DoesNotContain(factory.Logs.Entries, e => e.Category.Contains("ExceptionHandler", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Me_reports_instance_admins()
     {
         using var client = await factory.SessionClientAsync(factory.Admin);

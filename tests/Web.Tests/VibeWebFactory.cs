@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Vibe.Grains.Identity;
 
 namespace Vibe.Web.Tests;
@@ -20,6 +21,8 @@ public class VibeWebFactory : WebApplicationFactory<Program>
 
     public const long MaxFileBytes = 1024 * 1024;
 
+    public LogCapture Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Vibe:DataDir", DataDir);
@@ -29,6 +32,7 @@ public class VibeWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Vibe:MaxFileBytes", MaxFileBytes.ToString());
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     /// <summary>An HTTP client that signs as <paramref name="user"/>.</summary>
