@@ -85,11 +85,15 @@ public static class VibeHost
 
     /// <summary>
     /// The dashboard page loads its data with plain requests that cannot carry a bearer header, so the
-    /// token given once as <c>?access_token=</c> is kept in an HTTP-only cookie scoped to <c>/dashboard</c>.
+    /// token given once as <c>?access_token=</c> is kept in an HTTP-only cookie scoped to <c>/dashboard</c>,
+    /// and the browser is sent on to the same page without the token so that it does not stay in the
+    /// address bar, the history or Referer headers. An invalid token is left for authentication to refuse.
     /// </summary>
     static void UseDashboardSessionCookie(this WebApplication app) => app.Use(async (http, next) =>
     {
-        if (http.Request.Path.StartsWithSegments("/dashboard") && http.Request.Query.TryGetValue("access_token", out var token))
+        if (http.Request.Path.StartsWithSegments("/dashboard") && HttpMethods.IsGet(http.Request.Method)
+            && http.Request.Query.TryGetValue("access_token", out var token)
+            && http.RequestServices.GetRequiredService<SessionTokens>().TryValidate(token.ToString(), out _))
         {
             http.Response.Cookies.Append(VibeAuthenticationHandler.SessionCookie, token.ToString(), new CookieOptions
             {
@@ -98,6 +102,9 @@ public static class VibeHost
                 Path = "/dashboard",
                 Secure = http.Request.IsHttps,
             });
+            var rest = QueryString.Create(http.Request.Query.Where(q => q.Key != "access_token"));
+            http.Response.Redirect($"{http.Request.PathBase}{http.Request.Path}{rest}");
+            return;
         }
         await next(http);
     });

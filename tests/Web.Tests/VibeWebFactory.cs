@@ -1,7 +1,10 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Vibe.Grains.Identity;
 
 namespace Vibe.Web.Tests;
@@ -16,7 +19,9 @@ public class VibeWebFactory : WebApplicationFactory<Program>
 
     public NostrEventSigner Admin { get; } = NostrEventSigner.Generate();
 
-    protected virtual long MaxFileBytes => 1024 * 1024;
+    public const long MaxFileBytes = 1024 * 1024;
+
+    public LogCapture Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -27,6 +32,7 @@ public class VibeWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Vibe:MaxFileBytes", MaxFileBytes.ToString());
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     /// <summary>An HTTP client that signs as <paramref name="user"/>.</summary>
@@ -35,6 +41,27 @@ public class VibeWebFactory : WebApplicationFactory<Program>
         var handler = new Nip98Handler(user);
         var client = CreateDefaultClient(handler);
         return (client, handler);
+    }
+
+    /// <summary>A client that sends no credentials at all.</summary>
+    public HttpClient AnonymousClient() => CreateDefaultClient();
+
+    /// <summary>Signs in as <paramref name="user"/> with NIP-98 once and returns a client that sends the session token.</summary>
+    public async Task<HttpClient> SessionClientAsync(NostrEventSigner user)
+    {
+        var token = await SessionTokenAsync(user);
+        var client = CreateDefaultClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task<string> SessionTokenAsync(NostrEventSigner user)
+    {
+        var (signed, _) = ClientFor(user);
+        using var response = await signed.PostAsync("/api/auth/session", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var session = await response.Content.ReadFromJsonAsync<SessionBody>();
+        return session!.Token;
     }
 
     public static int FreePort()
@@ -51,3 +78,5 @@ public class VibeWebFactory : WebApplicationFactory<Program>
         GC.SuppressFinalize(this);
     }
 }
+
+public sealed record SessionBody(string Token, DateTimeOffset ExpiresAt, string Pubkey);

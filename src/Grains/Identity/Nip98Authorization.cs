@@ -19,7 +19,11 @@ public static class Nip98Authorization
     public static string CreateHeader(NostrEventSigner signer, string absoluteUrl, string method, ReadOnlySpan<byte> body, DateTimeOffset createdAt) =>
         ToHeader(CreateEvent(signer, absoluteUrl, method, body, createdAt));
 
-    /// <summary>The signed kind-27235 event that <see cref="CreateHeader"/> encodes.</summary>
+    /// <summary>
+    /// The signed kind-27235 event that <see cref="CreateHeader"/> encodes. It carries a random <c>nonce</c> tag:
+    /// without one, two identical requests in the same second hash to the same event id and the server
+    /// refuses the second as a replay.
+    /// </summary>
     public static NostrEvent CreateEvent(NostrEventSigner signer, string absoluteUrl, string method, ReadOnlySpan<byte> body, DateTimeOffset createdAt)
     {
         ArgumentNullException.ThrowIfNull(signer);
@@ -28,6 +32,7 @@ public static class Nip98Authorization
         {
             tags.Add(["payload", NostrKeys.ToHex(SHA256.HashData(body))]);
         }
+        tags.Add(["nonce", NostrKeys.ToHex(RandomNumberGenerator.GetBytes(16))]);
         return signer.Sign(Kind, tags, "", createdAt);
     }
 

@@ -1,6 +1,7 @@
 using Orleans.Streams;
 using Vibe.Contracts.Namespaces;
 using Vibe.Grains.Blobs;
+using Vibe.Grains.Hosting;
 
 namespace Vibe.Grains.Namespaces;
 
@@ -19,8 +20,14 @@ public sealed class NamespaceState
 public sealed class NamespaceGrain(
     [PersistentState("namespace", StreamNames.Storage)] IPersistentState<NamespaceState> state,
     IBlobStore blobs,
-    TimeProvider time) : Grain, INamespaceGrain
+    TimeProvider time,
+    VibeOptions? options = null) : Grain, INamespaceGrain
 {
+    // A project without its own policy gets the node's configured file size limit (Vibe:MaxFileBytes).
+    readonly NamespacePolicy _defaultPolicy = options is null
+        ? NamespacePolicy.Default
+        : NamespacePolicy.Default with { MaxFileBytes = options.MaxFileBytes };
+
     MountTable _mounts = null!;
     PolicyGuard _policy = null!;
     readonly List<NamespaceChanged> _pending = [];
@@ -31,7 +38,7 @@ public sealed class NamespaceGrain(
     public override Task OnActivateAsync(CancellationToken ct)
     {
         var index = state.State.Entries;
-        _policy = new PolicyGuard(() => state.State.Policy ?? NamespacePolicy.Default);
+        _policy = new PolicyGuard(() => state.State.Policy ?? _defaultPolicy);
         _mounts = new MountTable()
             .Mount(NamespacePath.Workspace, Tree(index, NamespacePath.Workspace, documents: true))
             .Mount("/logs", Tree(index, "/logs", documents: false));
@@ -92,7 +99,7 @@ public sealed class NamespaceGrain(
         return Writing(path, async s => { await s.RemoveAsync(path); return true; });
     }
 
-    public Task<NamespacePolicy> GetPolicyAsync() => Task.FromResult(state.State.Policy ?? NamespacePolicy.Default);
+    public Task<NamespacePolicy> GetPolicyAsync() => Task.FromResult(state.State.Policy ?? _defaultPolicy);
 
     public async Task SetPolicyAsync(NamespacePolicy policy)
     {

@@ -23,23 +23,30 @@ public static class ProblemResults
 
     /// <summary>Maps exceptions that escaped an endpoint to problem details.</summary>
     public static void UseVibeProblemDetails(this WebApplication app) =>
-        app.UseExceptionHandler(handler => handler.Run(async http =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var (code, detail) = error switch
-            {
-                VibeException v => (v.Code, v.Message),
-                BadHttpRequestException { StatusCode: 413 } => (VibeErrorCodes.FileTooLarge, "The request body is larger than the server accepts."),
-                BadHttpRequestException b => (VibeErrorCodes.Validation, b.Message),
-                System.Text.Json.JsonException j => (VibeErrorCodes.Validation, $"The JSON body is malformed: {j.Message}"),
-                OperationCanceledException => ("cancelled", "The request was cancelled."),
-                _ => ("internal", "An unexpected error occurred; it has been logged."),
-            };
-            var status = code switch { "internal" => 500, "cancelled" => 499, _ => VibeErrorCodes.HttpStatus(code) };
-            http.Response.StatusCode = status;
-            await Results.Problem(detail: detail, statusCode: status, title: Title(code),
-                extensions: new Dictionary<string, object?> { ["code"] = code }).ExecuteAsync(http);
-        }));
+            ExceptionHandler = WriteExceptionAsync,
+            // A caller's own mistake (a typed Vibe error, a malformed request) is answered, not logged as a server failure.
+            SuppressDiagnosticsCallback = c => c.Exception is VibeException or BadHttpRequestException or System.Text.Json.JsonException,
+        });
+
+    static async Task WriteExceptionAsync(HttpContext http)
+    {
+        var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (code, detail) = error switch
+        {
+            VibeException v => (v.Code, v.Message),
+            BadHttpRequestException { StatusCode: 413 } => (VibeErrorCodes.FileTooLarge, "The request body is larger than the server accepts."),
+            BadHttpRequestException b => (VibeErrorCodes.Validation, b.Message),
+            System.Text.Json.JsonException j => (VibeErrorCodes.Validation, $"The JSON body is malformed: {j.Message}"),
+            OperationCanceledException => ("cancelled", "The request was cancelled."),
+            _ => ("internal", "An unexpected error occurred; it has been logged."),
+        };
+        var status = code switch { "internal" => 500, "cancelled" => 499, _ => VibeErrorCodes.HttpStatus(code) };
+        http.Response.StatusCode = status;
+        await Results.Problem(detail: detail, statusCode: status, title: Title(code),
+            extensions: new Dictionary<string, object?> { ["code"] = code }).ExecuteAsync(http);
+    }
 
     static string Title(string code) => code switch
     {

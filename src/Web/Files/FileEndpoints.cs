@@ -44,7 +44,7 @@ public static class FileEndpoints
             var bytes = await ReadBodyAsync(http.Request, target, policy.MaxFileBytes, http.RequestAborted);
             var existed = await ExistsAsync(ns, target);
             var entry = await ns.WriteAsync(target, bytes);
-            return existed ? Results.Ok(View(entry)) : Results.Created($"/api/projects/{id}/files{NamespacePath.ToWorkspace(target)}", View(entry));
+            return existed ? Results.Ok(View(entry)) : Results.Created(FileUrl(id, target), View(entry));
         }).WithName("WriteFile");
 
         files.MapDelete("/files/{**path}", async (string id, string? path, HttpContext http, IGrainFactory grains) =>
@@ -74,6 +74,10 @@ public static class FileEndpoints
     }
 
     static INamespaceGrain Namespace(IGrainFactory grains, string id) => grains.GetGrain<INamespaceGrain>(id);
+
+    /// <summary>The file's URL with each name percent-encoded: a header may only carry ASCII, and names may not be.</summary>
+    static string FileUrl(string id, string path) =>
+        $"/api/projects/{id}/files" + string.Join('/', NamespacePath.ToWorkspace(path).Split('/').Select(Uri.EscapeDataString));
 
     static TreeEntryView View(FileEntry e) =>
         new(NamespacePath.ToWorkspace(e.Path), e.Kind == FileKind.Directory ? "dir" : "file", e.Size, e.Modified);
