@@ -178,7 +178,7 @@ public sealed class Doc
             {
                 if (type.Item == null || !type.Item.IsDeleted) type.CallObserver(tx, subs);
             }
-            Events.CallDeepObservers(tx);
+            if (tx.HasChangedParentTypes) Events.CallDeepObservers(tx);
             AfterTransaction?.Invoke(tx);
             if (tx.NeedFormattingCleanup) YText.CleanupAfterTransaction(tx);
         }
@@ -211,7 +211,7 @@ public sealed class Doc
                 var bytes = UpdateWriter.EncodeTransaction(tx);
                 if (bytes != null) Update.Invoke(bytes, tx.Origin, tx);
             }
-            if (tx.SubdocsAdded.Count > 0 || tx.SubdocsRemoved.Count > 0 || tx.SubdocsLoaded.Count > 0)
+            if (tx.HasSubdocChanges)
             {
                 foreach (var sub in tx.SubdocsAdded)
                 {
