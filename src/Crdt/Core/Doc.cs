@@ -60,6 +60,9 @@ public sealed class Doc
 
     internal bool HasUpdateListeners => Update != null;
 
+    /// <summary>Number of components (undo managers) that need changed parent types even without observers.</summary>
+    internal int ChangeTrackers;
+
     public static long GenerateClientId() => RandomNumberGenerator.GetInt32(int.MaxValue) * 2L + RandomNumberGenerator.GetInt32(2);
 
     internal static Doc FromOptions(string guid, JsObject options)

@@ -94,7 +94,7 @@ public abstract class AbstractType
     {
         if (!tx.Local && SearchMarkers != null) SearchMarkers.Clear();
         // Events are only built when someone listens on this type or deeply on an ancestor.
-        if (_observers == null && !AnyAncestorObservesDeep()) return;
+        if (_observers == null && (Doc == null || Doc.ChangeTrackers == 0) && !AnyAncestorObservesDeep()) return;
         Events.CallTypeObservers(this, tx, CreateEvent(tx, keys));
     }
 
