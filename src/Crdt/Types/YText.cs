@@ -41,6 +41,8 @@ public class YText : AbstractType
         return sb.ToString();
     }
 
+    internal override YEvent CreateEvent(Transaction tx, HashSet<string?> keys) => new YTextEvent(this, tx, keys);
+
     internal override void CallObserver(Transaction tx, HashSet<string?> keys)
     {
         base.CallObserver(tx, keys);
