@@ -189,8 +189,11 @@ public sealed class Doc
         }
         finally
         {
-            if (Gc) TryGcDeleteSet(ds, store, GcFilter);
-            TryMergeDeleteSet(ds, store);
+            if (ds.Clients.Count > 0)
+            {
+                if (Gc) TryGcDeleteSet(ds, store, GcFilter);
+                TryMergeDeleteSet(ds, store);
+            }
             foreach (var (client, clock) in tx.AfterState)
             {
                 var before = tx.BeforeStateOf(client);
@@ -199,7 +202,7 @@ public sealed class Doc
                 var firstChangePos = Math.Max(StructStore.FindIndex(structs, before), 1);
                 for (var i = structs.Count - 1; i >= firstChangePos;) i -= 1 + TryToMergeWithLefts(structs, i);
             }
-            for (var i = tx.MergeStructs.Count - 1; i >= 0; i--)
+            for (var i = tx.HasMergeStructs ? tx.MergeStructs.Count - 1 : -1; i >= 0; i--)
             {
                 var id = tx.MergeStructs[i].Id;
                 var structs = store.Clients[id.Client];

@@ -27,7 +27,9 @@ public sealed class Transaction
     private Dictionary<AbstractType, List<YEvent>>? _changedParentTypes;
     public Dictionary<AbstractType, List<YEvent>> ChangedParentTypes => _changedParentTypes ??= new(ReferenceEqualityComparer.Instance);
     internal bool HasChangedParentTypes => _changedParentTypes is { Count: > 0 };
-    internal List<Item> MergeStructs { get; } = new();
+    private List<Item>? _mergeStructs;
+    internal List<Item> MergeStructs => _mergeStructs ??= new();
+    internal bool HasMergeStructs => _mergeStructs is { Count: > 0 };
     private HashSet<Doc>? _subdocsAdded;
     private HashSet<Doc>? _subdocsRemoved;
     private HashSet<Doc>? _subdocsLoaded;
