@@ -65,6 +65,19 @@ public sealed class Doc
     /// <summary>Number of components (undo managers) that need changed parent types even without observers.</summary>
     internal int ChangeTrackers;
 
+    /// <summary>Asks the parent document to load this sub-document (raises its SubdocsChanged with Loaded).</summary>
+    public void Load()
+    {
+        var item = Item;
+        if (item != null && !ShouldLoad && item.Parent?.Doc is { } parentDoc)
+        {
+            parentDoc.Transact(tx => tx.SubdocsLoaded.Add(this));
+        }
+        ShouldLoad = true;
+    }
+
+    public IEnumerable<string> GetSubdocGuids() => Subdocs.Select(d => d.Guid).Distinct();
+
     public static long GenerateClientId() => RandomNumberGenerator.GetInt32(int.MaxValue) * 2L + RandomNumberGenerator.GetInt32(2);
 
     internal static Doc FromOptions(string guid, JsObject options)
