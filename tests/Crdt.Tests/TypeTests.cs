@@ -203,4 +203,23 @@ public sealed class TypeTests
             "[{\"delete\":2}]",
         }, deltas);
     }
+
+    [Fact]
+    public void A_throwing_observer_does_not_break_later_transactions()
+    {
+        var doc = new Doc();
+        var map = doc.GetMap("m");
+        var fail = true;
+        map.Observe((_, _) =>
+        {
+            if (fail) throw new InvalidOperationException("observer failed");
+        });
+        Assert.Throws<InvalidOperationException>(() => map.Set("a", 1));
+        fail = false;
+        var updates = 0;
+        doc.Update += (_, _, _) => updates++;
+        map.Set("b", 2);
+        Assert.Equal(1, updates);
+        Assert.Equal("{\"a\":1,\"b\":2}", JsonText.Stringify(map.ToJson()));
+    }
 }

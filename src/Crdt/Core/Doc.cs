@@ -176,12 +176,21 @@ public sealed class Doc
 
     private void CleanupTransactions()
     {
+        // Observers may throw; every pending transaction is still cleaned up and the first error rethrown.
+        Exception? first = null;
         for (var i = 0; i < _cleanups.Count; i++)
         {
-            var tx = _cleanups[i];
-            CleanupTransaction(tx);
+            try
+            {
+                CleanupTransaction(_cleanups[i]);
+            }
+            catch (Exception e)
+            {
+                first ??= e;
+            }
         }
         _cleanups = new List<Transaction>();
+        if (first != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
     }
 
     private void CleanupTransaction(Transaction tx)
