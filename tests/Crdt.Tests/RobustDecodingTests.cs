@@ -177,4 +177,34 @@ public sealed class RobustDecodingTests
         Assert.True(JsValue.DeepEquals(value, back));
         Assert.Equal("2", ((JsObject)back!).Keys.First());
     }
+
+    [Fact]
+    public void V2_run_length_columns_cannot_expand_beyond_the_input_budget()
+    {
+        // Columns: one GC info byte repeated forever, length 1 repeated; the rest claims 2^40 structs.
+        var w = new Lib0Writer();
+        w.WriteVarUint(0UL);
+        w.WriteVarBytes(Array.Empty<byte>()); // key clocks
+        var clients = new Lib0Writer();
+        clients.WriteVarInt(5);
+        w.WriteVarBytes(clients.ToArray());
+        w.WriteVarBytes(Array.Empty<byte>()); // left clocks
+        w.WriteVarBytes(Array.Empty<byte>()); // right clocks
+        w.WriteVarBytes(new byte[] { 0 }); // info: GC forever
+        var strings = new Lib0Writer();
+        strings.WriteVarString("");
+        w.WriteVarBytes(strings.ToArray());
+        w.WriteVarBytes(Array.Empty<byte>()); // parent info
+        w.WriteVarBytes(Array.Empty<byte>()); // type refs
+        var lens = new Lib0Writer();
+        lens.WriteVarInt(1, negative: true);
+        lens.WriteVarUint(1UL << 50);
+        w.WriteVarBytes(lens.ToArray());
+        w.WriteVarUint(1UL); // one client block
+        w.WriteVarUint(1UL << 40); // absurd struct count
+        w.WriteVarUint(0UL); // clock
+        var doc = new Doc();
+        Assert.Throws<CrdtFormatException>(() => Y.ApplyUpdateV2(doc, w.ToArray()));
+        Assert.Empty(doc.Store.Clients);
+    }
 }

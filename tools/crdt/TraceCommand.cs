@@ -35,11 +35,13 @@ internal static class TraceCommand
         var ops = txns.Sum(t => t.Patches.Length);
         var startContent = root.TryGetProperty("startContent", out var sc) ? sc.GetString() ?? "" : "";
 
-        GC.Collect();
+        // heapBytes is what the replayed document(s) retain: live heap after the replay minus before it.
+        var heapBefore = GC.GetTotalMemory(true);
         var sw = Stopwatch.StartNew();
         var (ok, finalDoc) = concurrent ? ReplayConcurrent(txns, root.GetProperty("numAgents").GetInt32(), endContent) : ReplaySequential(txns, startContent, endContent);
         var ms = sw.Elapsed.TotalMilliseconds;
-        var heap = GC.GetTotalMemory(false);
+        var heap = Math.Max(0, GC.GetTotalMemory(true) - heapBefore);
+        GC.KeepAlive(txns);
 
         var v1 = Y.EncodeStateAsUpdate(finalDoc);
         if (dumpPath != null) File.WriteAllBytes(dumpPath, v1);
@@ -49,7 +51,7 @@ internal static class TraceCommand
         var decodeMs = sw.Elapsed.TotalMilliseconds;
         ok = ok && fresh.GetText("text").ToString() == endContent;
 
-        Console.WriteLine($"{{\"trace\":{Str(name)},\"ops\":{ops},\"ms\":{Num(ms)},\"decodeMs\":{Num(decodeMs)},\"v1Bytes\":{v1.Length},\"v2Bytes\":0,\"heapBytes\":{heap},\"ok\":{(ok ? "true" : "false")}}}");
+        Console.WriteLine($"{{\"trace\":{Str(name)},\"ops\":{ops},\"ms\":{Num(ms)},\"decodeMs\":{Num(decodeMs)},\"v1Bytes\":{v1.Length},\"v2Bytes\":{Y.EncodeStateAsUpdateV2(finalDoc).Length},\"heapBytes\":{heap},\"ok\":{(ok ? "true" : "false")}}}");
         return ok ? 0 : 1;
     }
 

@@ -55,10 +55,28 @@ public sealed class Doc
     public event Action<byte[], object?, Transaction>? Update;
     public event Action<Transaction>? BeforeTransaction;
     public event Action<Transaction>? AfterTransaction;
+    /// <summary>Raised after garbage collection and struct merging; <see cref="Transaction.EncodeUpdate"/> gives the transaction's update.</summary>
+    public event Action<Transaction>? AfterTransactionCleanup;
     /// <summary>Raised when sub-documents were added, removed or loaded.</summary>
     public event Action<SubdocsChange, Transaction>? SubdocsChanged;
 
     internal bool HasUpdateListeners => Update != null;
+
+    /// <summary>Number of components (undo managers) that need changed parent types even without observers.</summary>
+    internal int ChangeTrackers;
+
+    /// <summary>Asks the parent document to load this sub-document (raises its SubdocsChanged with Loaded).</summary>
+    public void Load()
+    {
+        var item = Item;
+        if (item != null && !ShouldLoad && item.Parent?.Doc is { } parentDoc)
+        {
+            parentDoc.Transact(tx => tx.SubdocsLoaded.Add(this));
+        }
+        ShouldLoad = true;
+    }
+
+    public IEnumerable<string> GetSubdocGuids() => Subdocs.Select(d => d.Guid).Distinct();
 
     public static long GenerateClientId() => RandomNumberGenerator.GetInt32(int.MaxValue) * 2L + RandomNumberGenerator.GetInt32(2);
 
@@ -112,7 +130,7 @@ public sealed class Doc
     public YMap GetMap(string name = "") => (YMap)Get(name, static () => new YMap());
     public YArray GetArray(string name = "") => (YArray)Get(name, static () => new YArray());
     public YXmlFragment GetXmlFragment(string name = "") => (YXmlFragment)Get(name, static () => new YXmlFragment());
-    public YXmlElement GetXmlElement(string name = "") => (YXmlElement)Get(name, () => new YXmlElement(name));
+    public YXmlElement GetXmlElement(string name = "") => (YXmlElement)Get(name, static () => new YXmlElement());
 
     /// <summary>Gets or defines a root type; a root first created by an update is converted to the requested kind.</summary>
     public AbstractType Get(string name, Func<AbstractType> factory)
@@ -158,12 +176,21 @@ public sealed class Doc
 
     private void CleanupTransactions()
     {
+        // Observers may throw; every pending transaction is still cleaned up and the first error rethrown.
+        Exception? first = null;
         for (var i = 0; i < _cleanups.Count; i++)
         {
-            var tx = _cleanups[i];
-            CleanupTransaction(tx);
+            try
+            {
+                CleanupTransaction(_cleanups[i]);
+            }
+            catch (Exception e)
+            {
+                first ??= e;
+            }
         }
         _cleanups = new List<Transaction>();
+        if (first != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
     }
 
     private void CleanupTransaction(Transaction tx)
@@ -178,14 +205,17 @@ public sealed class Doc
             {
                 if (type.Item == null || !type.Item.IsDeleted) type.CallObserver(tx, subs);
             }
-            Events.CallDeepObservers(tx);
+            if (tx.HasChangedParentTypes) Events.CallDeepObservers(tx);
             AfterTransaction?.Invoke(tx);
             if (tx.NeedFormattingCleanup) YText.CleanupAfterTransaction(tx);
         }
         finally
         {
-            if (Gc) TryGcDeleteSet(ds, store, GcFilter);
-            TryMergeDeleteSet(ds, store);
+            if (ds.Clients.Count > 0)
+            {
+                if (Gc) TryGcDeleteSet(ds, store, GcFilter);
+                TryMergeDeleteSet(ds, store);
+            }
             foreach (var (client, clock) in tx.AfterState)
             {
                 var before = tx.BeforeStateOf(client);
@@ -194,7 +224,7 @@ public sealed class Doc
                 var firstChangePos = Math.Max(StructStore.FindIndex(structs, before), 1);
                 for (var i = structs.Count - 1; i >= firstChangePos;) i -= 1 + TryToMergeWithLefts(structs, i);
             }
-            for (var i = tx.MergeStructs.Count - 1; i >= 0; i--)
+            for (var i = tx.HasMergeStructs ? tx.MergeStructs.Count - 1 : -1; i >= 0; i--)
             {
                 var id = tx.MergeStructs[i].Id;
                 var structs = store.Clients[id.Client];
@@ -206,12 +236,13 @@ public sealed class Doc
             {
                 ClientId = GenerateClientId();
             }
+            AfterTransactionCleanup?.Invoke(tx);
             if (Update != null)
             {
                 var bytes = UpdateWriter.EncodeTransaction(tx);
                 if (bytes != null) Update.Invoke(bytes, tx.Origin, tx);
             }
-            if (tx.SubdocsAdded.Count > 0 || tx.SubdocsRemoved.Count > 0 || tx.SubdocsLoaded.Count > 0)
+            if (tx.HasSubdocChanges)
             {
                 foreach (var sub in tx.SubdocsAdded)
                 {

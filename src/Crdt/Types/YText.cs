@@ -41,6 +41,8 @@ public class YText : AbstractType
         return sb.ToString();
     }
 
+    internal override YEvent CreateEvent(Transaction tx, HashSet<string?> keys) => new YTextEvent(this, tx, keys);
+
     internal override void CallObserver(Transaction tx, HashSet<string?> keys)
     {
         base.CallObserver(tx, keys);
@@ -75,13 +77,15 @@ public class YText : AbstractType
         return pos;
     }
 
+    private static readonly JsObject NoAttributes = new();
+
     public void Insert(long index, string text, JsObject? attributes = null)
     {
         if (text.Length == 0) return;
         Transact(tx =>
         {
             var pos = FindPosition(tx, index, attributes == null);
-            var attrs = attributes ?? ToJsObject(pos.CurrentAttributes);
+            var attrs = attributes ?? (pos.CurrentAttributes.Count == 0 ? NoAttributes : ToJsObject(pos.CurrentAttributes));
             InsertContent(tx, pos, new ContentString(text), attrs);
         });
     }
@@ -142,6 +146,89 @@ public class YText : AbstractType
             }
         });
     }
+
+    /// <summary>
+    /// The delta as it was at <paramref name="snapshot"/>; with <paramref name="prevSnapshot"/> too, text added or removed
+    /// between them carries a "ychange" attribute ({type:"added"} / {type:"removed"}) like yjs.
+    /// </summary>
+    public List<TextDeltaOp> ToDelta(Snapshot? snapshot, Snapshot? prevSnapshot = null)
+    {
+        if (snapshot == null && prevSnapshot == null) return ToDelta();
+        List<TextDeltaOp> result = new();
+        RequireDoc().Transact(tx =>
+        {
+            snapshot?.SplitAffectedStructs(tx);
+            prevSnapshot?.SplitAffectedStructs(tx);
+            result = ComputeDelta(snapshot, prevSnapshot);
+        }, "cleanup");
+        return result;
+    }
+
+    private static bool Visible(Item n, Snapshot? s) => s == null ? !n.IsDeleted : s.IsVisible(n);
+
+    private List<TextDeltaOp> ComputeDelta(Snapshot? snapshot, Snapshot? prevSnapshot)
+    {
+        var ops = new List<TextDeltaOp>();
+        var current = new Dictionary<string, object?>();
+        var sb = new StringBuilder();
+        void Pack()
+        {
+            if (sb.Length == 0) return;
+            ops.Add(new TextDeltaOp(sb.ToString(), current.Count > 0 ? ToJsObject(current) : null));
+            sb.Clear();
+        }
+        for (var n = Start; n != null; n = n.Right)
+        {
+            if (!(Visible(n, snapshot) || (prevSnapshot != null && Visible(n, prevSnapshot)))) continue;
+            switch (n.Content)
+            {
+                case ContentString s:
+                {
+                    current.TryGetValue("ychange", out var cur);
+                    var curObj = cur as JsObject;
+                    if (snapshot != null && !Visible(n, snapshot))
+                    {
+                        if (curObj == null || !Equals(curObj["type"], "removed"))
+                        {
+                            Pack();
+                            current["ychange"] = new JsObject { ["type"] = "removed" };
+                        }
+                    }
+                    else if (prevSnapshot != null && !Visible(n, prevSnapshot))
+                    {
+                        if (curObj == null || !Equals(curObj["type"], "added"))
+                        {
+                            Pack();
+                            current["ychange"] = new JsObject { ["type"] = "added" };
+                        }
+                    }
+                    else if (cur != null)
+                    {
+                        Pack();
+                        current.Remove("ychange");
+                    }
+                    s.AppendTo(sb);
+                    break;
+                }
+                case ContentType or ContentEmbed:
+                    Pack();
+                    ops.Add(new TextDeltaOp(n.Content.GetContent()[0], current.Count > 0 ? ToJsObject(current) : null));
+                    break;
+                case ContentFormat f:
+                    if (Visible(n, snapshot))
+                    {
+                        Pack();
+                        TextPosition.UpdateAttributes(current, f);
+                    }
+                    break;
+            }
+        }
+        Pack();
+        return ops;
+    }
+
+    /// <summary>The plain text as it was at a snapshot.</summary>
+    public string ToString(Snapshot snapshot) => string.Concat(ToDelta(snapshot).Select(op => op.Insert as string ?? ""));
 
     public List<TextDeltaOp> ToDelta()
     {
@@ -205,16 +292,28 @@ public class YText : AbstractType
         return new Item(new Id(own, tx.Doc.Store.GetState(own)), left, left?.LastId, right, right?.Id, this, null, content);
     }
 
+    private static readonly List<KeyValuePair<string, object?>> NoNegated = new();
+
     private void InsertContent(Transaction tx, TextPosition pos, AbstractContent content, JsObject attributes)
     {
-        var attrs = new JsObject();
-        foreach (var (k, v) in attributes) attrs[k] = v;
-        foreach (var key in pos.CurrentAttributes.Keys)
+        List<KeyValuePair<string, object?>> negated;
+        if (attributes.Count == 0 && pos.CurrentAttributes.Count == 0)
         {
-            if (!attrs.ContainsKey(key)) attrs[key] = null;
+            // Plain text without formatting around: nothing to open or close (the common typing path).
+            MinimizeAttributeChanges(pos, attributes);
+            negated = NoNegated;
         }
-        MinimizeAttributeChanges(pos, attrs);
-        var negated = InsertAttributes(tx, pos, attrs);
+        else
+        {
+            var attrs = new JsObject();
+            foreach (var (k, v) in attributes) attrs[k] = v;
+            foreach (var key in pos.CurrentAttributes.Keys)
+            {
+                if (!attrs.ContainsKey(key)) attrs[key] = null;
+            }
+            MinimizeAttributeChanges(pos, attrs);
+            negated = InsertAttributes(tx, pos, attrs);
+        }
         if (SearchMarkers != null) SearchMarker.UpdateChanges(SearchMarkers, pos.Index, content.Length);
         var index = pos.Index;
         var right = NewItem(tx, pos.Left, pos.Right, content);

@@ -31,6 +31,8 @@ public interface IUpdateDecoder
     Lib0Reader Rest { get; }
     /// <summary>Fewest bytes one delete range can take in the rest stream (to bound counts).</summary>
     int MinDsRangeBytes { get; }
+    /// <summary>Largest struct count a client block of this input may claim.</summary>
+    long MaxStructCount { get; }
     Id ReadLeftId();
     Id ReadRightId();
     long ReadClient();
@@ -86,6 +88,7 @@ public sealed class UpdateDecoderV1 : IUpdateDecoder
 
     public Lib0Reader Rest { get; }
     public int MinDsRangeBytes => 2;
+    public long MaxStructCount => Rest.Remaining;
 
     public Id ReadLeftId() => new(Rest.ReadVarUint(), Rest.ReadVarUint());
     public Id ReadRightId() => new(Rest.ReadVarUint(), Rest.ReadVarUint());

@@ -224,6 +224,16 @@ internal static class UpdateMerger
         return encoder.ToArray();
     }
 
+    /// <summary>Re-encodes an update in another format (yjs convertUpdateFormat).</summary>
+    public static byte[] Convert(ParsedUpdate update, IUpdateEncoder encoder)
+    {
+        var writer = new BlockWriter(encoder);
+        foreach (var s in update.Flat) writer.Write(s, 0);
+        writer.Finish();
+        update.DeleteSet.Write(encoder);
+        return encoder.ToArray();
+    }
+
     /// <summary>The state vector bytes in the update's own client order, as yjs writes them.</summary>
     public static byte[] EncodeStateVectorOf(ParsedUpdate update)
     {

@@ -13,7 +13,7 @@ public static class Y
         doc.Transact(tx => UpdateIntegrator.Apply(tx, parsed), origin, false);
     }
 
-    /// <summary>Applies a v2 update (not supported yet: always rejected with <see cref="CrdtFormatException"/>).</summary>
+    /// <summary>Applies a v2 update; malformed input throws <see cref="CrdtFormatException"/> and leaves the document untouched.</summary>
     public static void ApplyUpdateV2(Doc doc, byte[] update, object? origin = null)
     {
         var parsed = Parse(update, v2: true);
@@ -25,8 +25,7 @@ public static class Y
         try
         {
             var reader = new Lib0Reader(update);
-            if (v2) throw new CrdtFormatException("Update format v2 is not supported yet");
-            IUpdateDecoder decoder = new UpdateDecoderV1(reader);
+            IUpdateDecoder decoder = v2 ? new UpdateDecoderV2(reader) : new UpdateDecoderV1(reader);
             return ParsedUpdate.Read(decoder, keepFlat);
         }
         catch (CrdtFormatException)
@@ -40,10 +39,17 @@ public static class Y
     }
 
     /// <summary>Everything the document has that the given state vector lacks (all of it when null), including pending content.</summary>
-    public static byte[] EncodeStateAsUpdate(Doc doc, byte[]? encodedStateVector = null)
+    public static byte[] EncodeStateAsUpdate(Doc doc, byte[]? encodedStateVector = null) => EncodeStateAsUpdate(doc, encodedStateVector, v2: false);
+
+    /// <summary>As <see cref="EncodeStateAsUpdate(Doc, byte[])"/> in update format v2.</summary>
+    public static byte[] EncodeStateAsUpdateV2(Doc doc, byte[]? encodedStateVector = null) => EncodeStateAsUpdate(doc, encodedStateVector, v2: true);
+
+    private static IUpdateEncoder NewEncoder(bool v2) => v2 ? new UpdateEncoderV2() : new UpdateEncoderV1();
+
+    private static byte[] EncodeStateAsUpdate(Doc doc, byte[]? encodedStateVector, bool v2)
     {
         var target = encodedStateVector == null ? new Dictionary<long, long>() : DecodeStateVector(encodedStateVector);
-        var encoder = new UpdateEncoderV1();
+        var encoder = NewEncoder(v2);
         UpdateWriter.WriteStateAsUpdate(encoder, doc, target);
         var main = encoder.ToArray();
         var store = doc.Store;
@@ -51,14 +57,14 @@ public static class Y
         var updates = new List<byte[]> { main };
         if (store.PendingDeletes != null)
         {
-            var ds = new UpdateEncoderV1();
+            var ds = NewEncoder(v2);
             ds.Rest.WriteVarUint(0UL);
             store.PendingDeletes.Write(ds);
             updates.Add(ds.ToArray());
         }
         if (store.PendingStructs != null)
         {
-            var pending = new UpdateEncoderV1();
+            var pending = NewEncoder(v2);
             var pendingStore = new StructStore();
             foreach (var (client, list) in store.PendingStructs.Structs)
             {
@@ -78,9 +84,10 @@ public static class Y
             }
             UpdateWriter.WriteClientsStructs(pending, pendingStore, new Dictionary<long, long>());
             pending.Rest.WriteVarUint(0UL);
-            updates.Add(DiffUpdate(pending.ToArray(), encodedStateVector ?? new byte[] { 0 }));
+            var sv = encodedStateVector ?? new byte[] { 0 };
+            updates.Add(v2 ? DiffUpdateV2(pending.ToArray(), sv) : DiffUpdate(pending.ToArray(), sv));
         }
-        return MergeUpdates(updates);
+        return v2 ? MergeUpdatesV2(updates) : MergeUpdates(updates);
     }
 
     /// <summary>Merges v1 updates into one, as yjs mergeUpdates does (no document needed).</summary>
@@ -90,6 +97,18 @@ public static class Y
     /// <summary>The part of a v1 update that a peer with the given state vector is missing.</summary>
     public static byte[] DiffUpdate(byte[] update, byte[] encodedStateVector) =>
         UpdateMerger.Diff(Parse(update, v2: false, keepFlat: true), DecodeStateVector(encodedStateVector), new UpdateEncoderV1());
+
+    public static byte[] MergeUpdatesV2(IReadOnlyList<byte[]> updates) =>
+        UpdateMerger.Merge(updates, u => Parse(u, v2: true, keepFlat: true), () => new UpdateEncoderV2());
+
+    public static byte[] DiffUpdateV2(byte[] update, byte[] encodedStateVector) =>
+        UpdateMerger.Diff(Parse(update, v2: true, keepFlat: true), DecodeStateVector(encodedStateVector), new UpdateEncoderV2());
+
+    public static byte[] EncodeStateVectorFromUpdateV2(byte[] update) => UpdateMerger.EncodeStateVectorOf(Parse(update, v2: true, keepFlat: true));
+
+    public static byte[] ConvertUpdateFormatV1ToV2(byte[] update) => UpdateMerger.Convert(Parse(update, v2: false, keepFlat: true), new UpdateEncoderV2());
+
+    public static byte[] ConvertUpdateFormatV2ToV1(byte[] update) => UpdateMerger.Convert(Parse(update, v2: true, keepFlat: true), new UpdateEncoderV1());
 
     /// <summary>State vector of an encoded v1 update.</summary>
     public static byte[] EncodeStateVectorFromUpdate(byte[] update) => UpdateMerger.EncodeStateVectorOf(Parse(update, v2: false, keepFlat: true));
