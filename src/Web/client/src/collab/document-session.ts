@@ -60,7 +60,7 @@ export class DocumentSession {
           : s === "saving" ? { text: "Saving…", tone: "busy" }
             : s === "unsaved" ? { text: "Unsaved changes", tone: "busy" }
               : s === "error" ? { text: `Save failed: ${rest.error.value ?? ""}`, tone: "error" }
-                : { text: "Saved (no live collaboration on this server)", tone: "ok" })));
+                : { text: "Saved", tone: "ok" })));
     }
     this.awareness.setLocalStateField("user", user);
   }

@@ -16,6 +16,12 @@ const retryPolicy: IRetryPolicy = {
     context.previousRetryCount >= AUTOMATIC_RETRIES ? null : backoffDelay(context.previousRetryCount),
 };
 
+/** Negotiation failures are wrapped in a plain Error by the SignalR client; the status survives only in the text. */
+function isMissingHub(error: unknown): boolean {
+  if (error instanceof HttpError) return error.statusCode === 404;
+  return error instanceof Error && /Status code '404'/.test(error.message);
+}
+
 type Handler = (...args: never[]) => void;
 
 export class CollabHub {
@@ -101,7 +107,7 @@ export class CollabHub {
       // Everything that waited for a connection (or lost it) joins again and re-syncs.
       for (const listener of [...this.reconnectedListeners]) listener();
     } catch (error) {
-      if (error instanceof HttpError && error.statusCode === 404) {
+      if (isMissingHub(error)) {
         this.available.set(false);
         this.state.set("offline");
         return;
