@@ -3,6 +3,7 @@ using Orleans.Dashboard;
 using Orleans.Hosting;
 using Vibe.Grains.Hosting;
 using Vibe.Grains.Identity;
+using Vibe.Web.Collab;
 using Vibe.Web.Errors;
 using Vibe.Web.Files;
 using Vibe.Web.Health;
@@ -47,6 +48,8 @@ public static class VibeHost
         builder.Services.AddProblemDetails();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
+        builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = CollabHub.MaxFrameBytes + 4096).AddMessagePackProtocol();
+        builder.Services.AddSingleton<StreamFanout>();
         builder.Services.AddVibeTelemetry(builder.Configuration);
 
         builder.Services.AddSingleton(sp => new SessionTokens(sessionKey, sp.GetRequiredService<TimeProvider>()));
@@ -63,6 +66,7 @@ public static class VibeHost
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseWebSockets();
         app.UseDashboardSessionCookie();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -73,6 +77,8 @@ public static class VibeHost
         api.MapAuthEndpoints();
         api.MapProjectEndpoints();
         api.MapFileEndpoints();
+        app.MapHub<CollabHub>("/hubs/collab");
+        app.MapYjsWebSocket();
         app.MapOrleansDashboard("/dashboard").RequireAuthorization(UserClaims.AdminPolicy);
         return app;
     }

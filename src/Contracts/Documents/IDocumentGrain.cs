@@ -7,23 +7,63 @@ public sealed record TextEdit(
     [property: Id(1)] int DeleteCount,
     [property: Id(2)] string Insert);
 
+/// <summary>A document's text; <see cref="Version"/> is the id of the last committed update.</summary>
 [GenerateSerializer, Alias("vibe.document-text")]
 public sealed record DocumentText(
     [property: Id(0)] string Text,
     [property: Id(1)] long Version,
     [property: Id(2)] DateTimeOffset Modified);
 
+/// <summary>What a document answers to one y-protocols frame: frames for the sender, or why it was refused.</summary>
+[GenerateSerializer, Alias("vibe.frame-result")]
+public sealed record FrameResult(
+    [property: Id(0)] IReadOnlyList<byte[]> Replies,
+    [property: Id(1)] string? ErrorCode,
+    [property: Id(2)] string? ErrorMessage)
+{
+    public static FrameResult Ok(params byte[][] replies) => new(replies, null, null);
+}
+
+[GenerateSerializer, Alias("vibe.document-frame-kind")]
+public enum DocumentFrameKind
+{
+    Update = 0,
+    Awareness = 1,
+}
+
 /// <summary>
-/// One text file of a project (keyed <c>{projectId}/{path}</c>). The small interface the rest of Vibe
-/// uses to read and edit text; the collaboration work turns its state into a Yjs document behind it.
+/// A frame every connection to the document must see, published on stream <c>doc/{documentId}</c> after
+/// the update it carries is committed. <see cref="Origin"/> is the connection it came from (not echoed back).
+/// </summary>
+[GenerateSerializer, Alias("vibe.document-frame")]
+public sealed record DocumentFrame(
+    [property: Id(0)] string DocumentId,
+    [property: Id(1)] DocumentFrameKind Kind,
+    [property: Id(2)] byte[] Frame,
+    [property: Id(3)] string? Origin,
+    [property: Id(4)] long Version);
+
+/// <summary>
+/// One text file of a project as a Yjs document whose root <c>Y.Text</c> is named <c>content</c>,
+/// keyed <c>{projectId}/{path}</c>. Updates are validated, committed to the update log, published on
+/// stream <c>doc/{id}</c>, and only then acknowledged.
 /// </summary>
 [Alias("vibe.IDocumentGrain")]
 public interface IDocumentGrain : IGrainWithStringKey
 {
     [Alias("GetText")] Task<DocumentText> GetTextAsync();
-    /// <summary>Replaces the text; stored as the minimal edit from the current text.</summary>
+    /// <summary>Replaces the text with a minimal edit from the current text, under the server's client id.</summary>
     [Alias("SetText")] Task<DocumentText> SetTextAsync(string text);
     [Alias("ApplyEdits")] Task<DocumentText> ApplyEditsAsync(IReadOnlyList<TextEdit> edits);
     /// <summary>Forgets the document (its file was deleted or moved away).</summary>
     [Alias("Clear")] Task ClearAsync();
+
+    /// <summary>The whole document as one Yjs v1 update.</summary>
+    [Alias("GetState")] Task<byte[]> GetStateAsync();
+    /// <summary>A connection opens the document: returns sync step 1 and the current awareness, as frames.</summary>
+    [Alias("Join")] Task<IReadOnlyList<byte[]>> JoinAsync(string connectionId);
+    /// <summary>A connection closed: its awareness states are removed for everyone.</summary>
+    [Alias("Leave")] Task LeaveAsync(string connectionId);
+    /// <summary>One y-websocket frame from a connection; update frames need <paramref name="canWrite"/>.</summary>
+    [Alias("ReceiveFrame")] Task<FrameResult> ReceiveFrameAsync(string connectionId, byte[] frame, bool canWrite);
 }

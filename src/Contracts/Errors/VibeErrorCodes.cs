@@ -27,6 +27,11 @@ public static class VibeErrorCodes
     public const string LastAdmin = "member.last_admin";
     public const string PubkeyInvalid = "member.pubkey_invalid";
 
+    public const string DocumentReadOnly = "doc.read_only";
+    public const string DocumentMalformedFrame = "doc.malformed_frame";
+    public const string DocumentNotJoined = "doc.not_joined";
+    public const string DocumentFrameTooLarge = "doc.frame_too_large";
+
     public const string Unauthenticated = "auth.required";
     public const string Forbidden = "auth.forbidden";
 
@@ -35,9 +40,9 @@ public static class VibeErrorCodes
     {
         NotFound or FileNotFound or ProjectNotFound => 404,
         Conflict or PathExists or ProjectExists or DirectoryNotEmpty or LastAdmin => 409,
-        FileTooLarge => 413,
+        FileTooLarge or DocumentFrameTooLarge => 413,
         Unauthenticated => 401,
-        Forbidden or PathNotWritable or PathNotReadable => 403,
+        Forbidden or PathNotWritable or PathNotReadable or DocumentReadOnly => 403,
         ProjectArchived => 409,
         _ when code.StartsWith("auth.", StringComparison.Ordinal) => 401,
         _ => 400,

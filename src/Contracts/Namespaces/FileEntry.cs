@@ -45,12 +45,16 @@ public enum NamespaceChangeKind
     Moved = 3,
 }
 
+/// <summary>Everything published on a project's stream <c>project/{projectId}</c>.</summary>
+[GenerateSerializer, Alias("vibe.project-event")]
+public abstract record ProjectEvent([property: Id(0)] string ProjectId);
+
 /// <summary>A change in a project's namespace, published on stream <c>project/{projectId}</c>.</summary>
 [GenerateSerializer, Alias("vibe.namespace-changed")]
 public sealed record NamespaceChanged(
-    [property: Id(0)] string ProjectId,
+    string ProjectId,
     [property: Id(1)] NamespaceChangeKind Kind,
     [property: Id(2)] string Path,
     [property: Id(3)] FileKind FileKind,
     [property: Id(4)] string? From,
-    [property: Id(5)] DateTimeOffset At);
+    [property: Id(5)] DateTimeOffset At) : ProjectEvent(ProjectId);

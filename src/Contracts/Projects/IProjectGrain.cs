@@ -17,4 +17,7 @@ public interface IProjectGrain : IGrainWithStringKey
     [Alias("RemoveMember")] Task<ProjectInfo> RemoveMemberAsync(string actor, string pubkey);
     [Alias("RecordActivity")] Task RecordActivityAsync(string actor, string kind, string detail);
     [Alias("GetActivity")] Task<IReadOnlyList<ActivityEntry>> GetActivityAsync(int limit);
+    [Alias("AddComment")] Task<Comment> AddCommentAsync(string actor, string path, byte[] anchorStart, byte[] anchorEnd, string text);
+    [Alias("ResolveComment")] Task<Comment> ResolveCommentAsync(string actor, string commentId);
+    [Alias("ListComments")] Task<IReadOnlyList<Comment>> ListCommentsAsync(string? path);
 }

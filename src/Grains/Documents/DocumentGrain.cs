@@ -1,48 +1,166 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Streams;
 using Vibe.Contracts.Documents;
+using Vibe.Crdt.Protocols;
+using Vibe.Grains.Documents.Log;
 
 namespace Vibe.Grains.Documents;
 
-[GenerateSerializer, Alias("vibe.document-state")]
-public sealed class DocumentState
-{
-    [Id(0)] public string Text { get; set; } = "";
-    [Id(1)] public long Version { get; set; }
-    [Id(2)] public DateTimeOffset Modified { get; set; }
-}
-
 /// <summary>
-/// One text file as plain text for now; the collaboration work replaces the state with a Yjs document
-/// behind the same interface. Every change is persisted before the call returns.
+/// One text file as a Yjs document. Each change is applied in memory, appended to the update log
+/// (committed, group-committed with other documents' updates), published on <c>doc/{id}</c>, and only then
+/// acknowledged. Reentrant so that many updates to one document can wait for their commits together;
+/// every mutation happens synchronously inside <see cref="CollabDocument"/> before the first await.
 /// </summary>
-public sealed class DocumentGrain(
-    [PersistentState("document", StreamNames.Storage)] IPersistentState<DocumentState> state,
-    TimeProvider time) : Grain, IDocumentGrain
+[Reentrant]
+[CollectionAgeLimit(Minutes = 5)]
+public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<DocumentGrain> logger) : Grain, IDocumentGrain
 {
+    /// <summary>Fold the log into a snapshot after this many updates since the last one.</summary>
+    public const int CompactAfterUpdates = 500;
+
+    CollabDocument _doc = null!;
+    IAsyncStream<DocumentFrame> _stream = null!;
+    long _version;
+    long _snapshotVersion;
+    int _sinceSnapshot;
+    DateTimeOffset _modified;
+    bool _compacting;
+
+    string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken ct)
+    {
+        var stored = await log.LoadAsync(Id, ct);
+        _doc = CollabDocument.Load(stored, time, (id, e) => logger.LogError(e, "Skipped undecodable update {UpdateId} of {Document}", id, Id));
+        _version = stored.LastId;
+        _snapshotVersion = stored.SnapshotThroughId;
+        _sinceSnapshot = stored.Updates.Count;
+        _modified = time.GetUtcNow();
+        _stream = this.GetStreamProvider(StreamNames.Provider).GetStream<DocumentFrame>(StreamId.Create(StreamNames.Document, Id));
+        this.RegisterGrainTimer(RemoveOutdatedAwarenessAsync, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)
+    {
+        if (_sinceSnapshot > 0)
+        {
+            try
+            {
+                await CompactAsync();
+            }
+            catch (Exception e)
+            {
+                // The log still holds every update; the next activation replays it.
+                logger.LogWarning(e, "Compaction of {Document} on deactivation failed", Id);
+            }
+        }
+    }
+
     public Task<DocumentText> GetTextAsync() => Task.FromResult(Current());
+
+    public Task<byte[]> GetStateAsync() => Task.FromResult(_doc.EncodeState());
 
     public async Task<DocumentText> SetTextAsync(string text)
     {
-        var edit = TextDiff.Minimal(state.State.Text, text ?? "");
-        return edit is null ? Current() : await ApplyEditsAsync([edit]);
+        var update = _doc.SetText(text ?? "");
+        if (update is not null)
+            await CommitAsync(update, update, origin: null);
+        return Current();
     }
 
     public async Task<DocumentText> ApplyEditsAsync(IReadOnlyList<TextEdit> edits)
     {
-        var text = TextDiff.Apply(state.State.Text, edits);
-        state.State.Text = text;
-        state.State.Version++;
-        state.State.Modified = time.GetUtcNow();
-        await state.WriteStateAsync();
+        var update = _doc.ApplyEdits(edits);
+        if (update is not null)
+            await CommitAsync(update, update, origin: null);
         return Current();
     }
 
     public async Task ClearAsync()
     {
-        if (state.RecordExists)
-            await state.ClearStateAsync();
-        state.State = new DocumentState();
+        var empty = _doc.SetText("");
+        await log.DeleteAsync(Id);
+        _sinceSnapshot = 0;
+        if (empty is not null)
+            await PublishAsync(DocumentFrameKind.Update, WebsocketMessages.UpdateFrame(empty), null);
         DeactivateOnIdle();
     }
 
-    DocumentText Current() => new(state.State.Text, state.State.Version, state.State.Modified);
+    public Task<IReadOnlyList<byte[]>> JoinAsync(string connectionId) => Task.FromResult(_doc.JoinFrames(connectionId));
+
+    public async Task LeaveAsync(string connectionId)
+    {
+        if (_doc.Leave(connectionId) is { } removal)
+            await PublishAsync(DocumentFrameKind.Awareness, removal, connectionId);
+    }
+
+    public async Task<FrameResult> ReceiveFrameAsync(string connectionId, byte[] frame, bool canWrite)
+    {
+        var outcome = _doc.Receive(connectionId, frame, canWrite);
+        if (outcome.ErrorCode is not null)
+            return new FrameResult(outcome.Replies, outcome.ErrorCode, outcome.ErrorMessage);
+        if (outcome.UpdateToPersist is { } persist)
+            await CommitAsync(persist, outcome.UpdateToBroadcast, connectionId);
+        if (outcome.AwarenessToBroadcast is { } awareness)
+            await PublishAsync(DocumentFrameKind.Awareness, awareness, connectionId);
+        return new FrameResult(outcome.Replies, null, null);
+    }
+
+    /// <summary>Durable first, then visible: the log commit precedes the broadcast and the acknowledgement.</summary>
+    async Task CommitAsync(byte[] persist, byte[]? broadcast, string? origin)
+    {
+        var id = await log.AppendAsync(Id, persist);
+        _version = Math.Max(_version, id);
+        _modified = time.GetUtcNow();
+        _sinceSnapshot++;
+        if (broadcast is not null)
+            await PublishAsync(DocumentFrameKind.Update, WebsocketMessages.UpdateFrame(broadcast), origin);
+        if (_sinceSnapshot >= CompactAfterUpdates && !_compacting)
+            await CompactAsync();
+    }
+
+    /// <summary>
+    /// Folds the log into a snapshot. Updates still waiting for their commit get ids above
+    /// <c>_version</c>, so they stay in the log and replay harmlessly on top of the snapshot.
+    /// </summary>
+    async Task CompactAsync()
+    {
+        _compacting = true;
+        try
+        {
+            var through = _version;
+            var count = _sinceSnapshot;
+            var snapshot = _doc.EncodeState();
+            await log.CompactAsync(Id, through, snapshot);
+            _snapshotVersion = through;
+            _sinceSnapshot = Math.Max(0, _sinceSnapshot - count);
+        }
+        finally
+        {
+            _compacting = false;
+        }
+    }
+
+    async Task PublishAsync(DocumentFrameKind kind, byte[] frame, string? origin)
+    {
+        try
+        {
+            await _stream.OnNextAsync(new DocumentFrame(Id, kind, frame, origin, _version));
+        }
+        catch (Exception e)
+        {
+            // Durability never rests on the stream: a subscriber that missed this re-syncs with step 1/2.
+            logger.LogWarning(e, "Publishing a frame of {Document} failed", Id);
+        }
+    }
+
+    async Task RemoveOutdatedAwarenessAsync(CancellationToken ct)
+    {
+        if (_doc.RemoveOutdated() is { } removal)
+            await PublishAsync(DocumentFrameKind.Awareness, removal, null);
+    }
+
+    DocumentText Current() => new(_doc.Text, _version, _modified);
 }

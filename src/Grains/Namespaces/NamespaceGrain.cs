@@ -24,7 +24,7 @@ public sealed class NamespaceGrain(
     MountTable _mounts = null!;
     PolicyGuard _policy = null!;
     readonly List<NamespaceChanged> _pending = [];
-    IAsyncStream<NamespaceChanged>? _stream;
+    IAsyncStream<ProjectEvent>? _stream;
 
     string ProjectId => this.GetPrimaryKeyString();
 
@@ -36,7 +36,7 @@ public sealed class NamespaceGrain(
             .Mount(NamespacePath.Workspace, Tree(index, NamespacePath.Workspace, documents: true))
             .Mount("/logs", Tree(index, "/logs", documents: false));
         _stream = this.GetStreamProvider(StreamNames.Provider)
-            .GetStream<NamespaceChanged>(StreamId.Create(StreamNames.Project, ProjectId));
+            .GetStream<ProjectEvent>(StreamId.Create(StreamNames.Project, ProjectId));
         return Task.CompletedTask;
     }
 

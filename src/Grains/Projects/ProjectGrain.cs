@@ -1,6 +1,7 @@
 using Vibe.Contracts.Identity;
 using Vibe.Contracts.Namespaces;
 using Vibe.Contracts.Projects;
+using Orleans.Streams;
 using Vibe.Grains.Namespaces;
 
 namespace Vibe.Grains.Projects;
@@ -132,6 +133,52 @@ public sealed class ProjectGrain(
         RequireExists();
         IReadOnlyList<ActivityEntry> recent = S.Activity.AsEnumerable().Reverse().Take(Math.Clamp(limit, 1, ProjectRules.MaxActivity)).ToList();
         return Task.FromResult(recent);
+    }
+
+    public async Task<Comment> AddCommentAsync(string actor, string path, byte[] anchorStart, byte[] anchorEnd, string text)
+    {
+        RequireRole(actor, ProjectRole.Viewer);
+        text = text?.Trim() ?? "";
+        if (text.Length is 0 or > ProjectRules.MaxCommentLength)
+            throw new VibeException(VibeErrorCodes.Validation, $"A comment is 1 to {ProjectRules.MaxCommentLength} characters.");
+        if (anchorStart is not { Length: > 0 and <= 256 } || anchorEnd is not { Length: > 0 and <= 256 })
+            throw new VibeException(VibeErrorCodes.Validation, "Comment anchors are encoded relative positions of at most 256 bytes.");
+        var comment = new Comment(Guid.NewGuid().ToString("N")[..12], NamespacePath.Normalize(path), anchorStart, anchorEnd, text, actor, time.GetUtcNow(), false);
+        S.Comments.Add(comment);
+        await state.WriteStateAsync();
+        await PublishAsync(new CommentChanged(Id, comment));
+        return comment;
+    }
+
+    public async Task<Comment> ResolveCommentAsync(string actor, string commentId)
+    {
+        RequireRole(actor, ProjectRole.Editor);
+        var index = S.Comments.FindIndex(c => c.Id == commentId);
+        if (index < 0)
+            throw new VibeException(VibeErrorCodes.NotFound, $"Comment {commentId} does not exist.");
+        var resolved = S.Comments[index] with { Resolved = true };
+        S.Comments[index] = resolved;
+        await state.WriteStateAsync();
+        await PublishAsync(new CommentChanged(Id, resolved));
+        return resolved;
+    }
+
+    public Task<IReadOnlyList<Comment>> ListCommentsAsync(string? path)
+    {
+        RequireExists();
+        var normalized = path is null ? null : NamespacePath.Normalize(path);
+        IReadOnlyList<Comment> list = S.Comments.Where(c => normalized is null || c.Path == normalized).ToList();
+        return Task.FromResult(list);
+    }
+
+    Task PublishAsync(ProjectEvent e) =>
+        this.GetStreamProvider(StreamNames.Provider).GetStream<ProjectEvent>(StreamId.Create(StreamNames.Project, Id)).OnNextAsync(e);
+
+    void RequireRole(string actor, ProjectRole minimum)
+    {
+        RequireExists();
+        if (!S.Members.TryGetValue(actor, out var role) || role < minimum)
+            throw new VibeException(VibeErrorCodes.Forbidden, $"This needs the {minimum.ToWire()} role.");
     }
 
     void Record(string actor, string kind, string detail)

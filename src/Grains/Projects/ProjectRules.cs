@@ -7,6 +7,7 @@ public static class ProjectRules
 {
     public const int MaxNameLength = 100;
     public const int MaxActivity = 200;
+    public const int MaxCommentLength = 4000;
 
     public static string ValidName(string? name)
     {

@@ -14,4 +14,5 @@ public sealed class ProjectState
     [Id(6)] public DateTimeOffset CreatedAt { get; set; }
     [Id(7)] public bool Archived { get; set; }
     [Id(8)] public List<ActivityEntry> Activity { get; set; } = [];
+    [Id(9)] public List<Comment> Comments { get; set; } = [];
 }

@@ -1,0 +1,218 @@
+using Vibe.Crdt.Structs;
+
+namespace Vibe.Crdt.Updates;
+
+/// <summary>Integrates decoded structs into a document in causal order, parking what cannot be applied yet (yjs integrateStructs).</summary>
+internal static class UpdateIntegrator
+{
+    private sealed class ClientRefs
+    {
+        public List<AbstractStruct> Refs;
+        public int I;
+
+        public ClientRefs(List<AbstractStruct> refs) => Refs = refs;
+    }
+
+    public static void Apply(Transaction tx, ParsedUpdate update)
+    {
+        var store = tx.Doc.Store;
+        var retry = false;
+        var rest = IntegrateStructs(tx, store, update.Structs);
+        var pending = store.PendingStructs;
+        if (pending != null)
+        {
+            foreach (var (client, clock) in pending.Missing)
+            {
+                if (clock < store.GetState(client))
+                {
+                    retry = true;
+                    break;
+                }
+            }
+            if (rest != null) pending.MergeFrom(rest);
+        }
+        else store.PendingStructs = rest;
+
+        var dsRest = ApplyDeleteSet(tx, store, update.DeleteSet);
+        if (store.PendingDeletes != null)
+        {
+            var dsRest2 = ApplyDeleteSet(tx, store, store.PendingDeletes);
+            if (dsRest != null && dsRest2 != null)
+            {
+                foreach (var (client, ranges) in dsRest2.Clients)
+                {
+                    foreach (var r in ranges) dsRest.Add(client, r.Clock, r.Length);
+                }
+                dsRest.SortAndMerge();
+                store.PendingDeletes = dsRest;
+            }
+            else store.PendingDeletes = dsRest ?? dsRest2;
+        }
+        else store.PendingDeletes = dsRest;
+
+        if (retry)
+        {
+            var p = store.PendingStructs!;
+            store.PendingStructs = null;
+            var again = new ParsedUpdate();
+            foreach (var (client, list) in p.Structs) again.Structs[client] = list;
+            Apply(tx, again);
+        }
+    }
+
+    private static PendingStructs? IntegrateStructs(Transaction tx, StructStore store, Dictionary<long, List<AbstractStruct>> clientsStructRefs)
+    {
+        if (clientsStructRefs.Count == 0) return null;
+        var refsByClient = new Dictionary<long, ClientRefs>(clientsStructRefs.Count);
+        foreach (var (client, list) in clientsStructRefs) refsByClient[client] = new ClientRefs(list);
+        var ids = refsByClient.Keys.ToList();
+        ids.Sort();
+
+        ClientRefs? NextTarget()
+        {
+            if (ids.Count == 0) return null;
+            var next = refsByClient[ids[^1]];
+            while (next.Refs.Count == next.I)
+            {
+                ids.RemoveAt(ids.Count - 1);
+                if (ids.Count > 0) next = refsByClient[ids[^1]];
+                else return null;
+            }
+            return next;
+        }
+
+        var current = NextTarget();
+        if (current == null) return null;
+
+        var restStructs = new PendingStructs();
+        var stack = new List<AbstractStruct>();
+        var state = new Dictionary<long, long>();
+
+        void UpdateMissing(long client, long clock)
+        {
+            if (!restStructs.Missing.TryGetValue(client, out var m) || m > clock) restStructs.Missing[client] = clock;
+        }
+
+        void AddStackToRest()
+        {
+            foreach (var item in stack)
+            {
+                var client = item.Id.Client;
+                if (refsByClient.TryGetValue(client, out var inapplicable))
+                {
+                    inapplicable.I--;
+                    restStructs.Structs[client] = inapplicable.Refs.GetRange(inapplicable.I, inapplicable.Refs.Count - inapplicable.I);
+                    refsByClient.Remove(client);
+                    inapplicable.I = 0;
+                    inapplicable.Refs = new List<AbstractStruct>();
+                }
+                else restStructs.Structs[client] = new List<AbstractStruct> { item };
+                ids.RemoveAll(c => c == client);
+            }
+            stack.Clear();
+        }
+
+        var head = current.Refs[current.I++];
+        while (true)
+        {
+            if (head is not SkipStruct)
+            {
+                if (!state.TryGetValue(head.Id.Client, out var localClock))
+                {
+                    localClock = store.GetState(head.Id.Client);
+                    state[head.Id.Client] = localClock;
+                }
+                var offset = localClock - head.Id.Clock;
+                if (offset < 0)
+                {
+                    stack.Add(head);
+                    UpdateMissing(head.Id.Client, head.Id.Clock - 1);
+                    AddStackToRest();
+                }
+                else
+                {
+                    var missing = head.GetMissing(tx, store);
+                    if (missing is { } missingClient)
+                    {
+                        stack.Add(head);
+                        if (!refsByClient.TryGetValue(missingClient, out var structRefs) || structRefs.Refs.Count == structRefs.I)
+                        {
+                            UpdateMissing(missingClient, store.GetState(missingClient));
+                            AddStackToRest();
+                        }
+                        else
+                        {
+                            head = structRefs.Refs[structRefs.I++];
+                            continue;
+                        }
+                    }
+                    else if (offset == 0 || offset < head.Length)
+                    {
+                        head.Integrate(tx, offset);
+                        state[head.Id.Client] = head.Id.Clock + head.Length;
+                    }
+                }
+            }
+            if (stack.Count > 0)
+            {
+                head = stack[^1];
+                stack.RemoveAt(stack.Count - 1);
+            }
+            else if (current != null && current.I < current.Refs.Count)
+            {
+                head = current.Refs[current.I++];
+            }
+            else
+            {
+                current = NextTarget();
+                if (current == null) break;
+                head = current.Refs[current.I++];
+            }
+        }
+        return restStructs.Structs.Count > 0 ? restStructs : null;
+    }
+
+    /// <summary>Deletes what the set names; returns the part referring to content not received yet.</summary>
+    private static DeleteSet? ApplyDeleteSet(Transaction tx, StructStore store, DeleteSet ds)
+    {
+        DeleteSet? unapplied = null;
+        foreach (var (client, ranges) in ds.Clients)
+        {
+            store.Clients.TryGetValue(client, out var structs);
+            var state = store.GetState(client);
+            foreach (var range in ranges)
+            {
+                var clock = range.Clock;
+                var clockEnd = clock + range.Length;
+                if (clock < state)
+                {
+                    if (state < clockEnd) (unapplied ??= new DeleteSet()).Add(client, state, clockEnd - state);
+                    var index = StructStore.FindIndex(structs!, clock);
+                    var s = structs![index];
+                    if (!s.Deleted && s.Id.Clock < clock)
+                    {
+                        structs.Insert(index + 1, ((Item)s).Split(tx, clock - s.Id.Clock));
+                        index++;
+                    }
+                    while (index < structs.Count)
+                    {
+                        s = structs[index++];
+                        if (s.Id.Clock < clockEnd)
+                        {
+                            if (!s.Deleted)
+                            {
+                                var item = (Item)s;
+                                if (clockEnd < s.Id.Clock + s.Length) structs.Insert(index, item.Split(tx, clockEnd - s.Id.Clock));
+                                item.Delete(tx);
+                            }
+                        }
+                        else break;
+                    }
+                }
+                else (unapplied ??= new DeleteSet()).Add(client, clock, clockEnd - clock);
+            }
+        }
+        unapplied?.SortAndMerge();
+        return unapplied;
+    }
+}

@@ -1,0 +1,117 @@
+using Vibe.Crdt.Encoding;
+using Vibe.Crdt.Updates;
+
+namespace Vibe.Crdt;
+
+/// <summary>yjs's top-level functions: apply and encode updates and state vectors.</summary>
+public static class Y
+{
+    /// <summary>Applies a v1 update. Malformed input throws <see cref="CrdtFormatException"/> and leaves the document untouched.</summary>
+    public static void ApplyUpdate(Doc doc, byte[] update, object? origin = null)
+    {
+        var parsed = Parse(update, v2: false);
+        doc.Transact(tx => UpdateIntegrator.Apply(tx, parsed), origin, false);
+    }
+
+    /// <summary>Applies a v2 update (not supported yet: always rejected with <see cref="CrdtFormatException"/>).</summary>
+    public static void ApplyUpdateV2(Doc doc, byte[] update, object? origin = null)
+    {
+        var parsed = Parse(update, v2: true);
+        doc.Transact(tx => UpdateIntegrator.Apply(tx, parsed), origin, false);
+    }
+
+    internal static ParsedUpdate Parse(byte[] update, bool v2, bool keepFlat = false)
+    {
+        try
+        {
+            var reader = new Lib0Reader(update);
+            if (v2) throw new CrdtFormatException("Update format v2 is not supported yet");
+            IUpdateDecoder decoder = new UpdateDecoderV1(reader);
+            return ParsedUpdate.Read(decoder, keepFlat);
+        }
+        catch (CrdtFormatException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException or IndexOutOfRangeException)
+        {
+            throw new CrdtFormatException("Malformed update: " + e.Message, e);
+        }
+    }
+
+    /// <summary>Everything the document has that the given state vector lacks (all of it when null), including pending content.</summary>
+    public static byte[] EncodeStateAsUpdate(Doc doc, byte[]? encodedStateVector = null)
+    {
+        var target = encodedStateVector == null ? new Dictionary<long, long>() : DecodeStateVector(encodedStateVector);
+        var encoder = new UpdateEncoderV1();
+        UpdateWriter.WriteStateAsUpdate(encoder, doc, target);
+        var main = encoder.ToArray();
+        var store = doc.Store;
+        if (store.PendingDeletes == null && store.PendingStructs == null) return main;
+        var updates = new List<byte[]> { main };
+        if (store.PendingDeletes != null)
+        {
+            var ds = new UpdateEncoderV1();
+            ds.Rest.WriteVarUint(0UL);
+            store.PendingDeletes.Write(ds);
+            updates.Add(ds.ToArray());
+        }
+        if (store.PendingStructs != null)
+        {
+            var pending = new UpdateEncoderV1();
+            var pendingStore = new StructStore();
+            foreach (var (client, list) in store.PendingStructs.Structs)
+            {
+                var withGaps = new List<Structs.AbstractStruct>();
+                foreach (var s in list)
+                {
+                    if (withGaps.Count > 0)
+                    {
+                        var last = withGaps[^1];
+                        var end = last.Id.Clock + last.Length;
+                        if (s.Id.Clock > end) withGaps.Add(new Structs.SkipStruct(new Id(client, end), s.Id.Clock - end));
+                        else if (s.Id.Clock < end) continue;
+                    }
+                    withGaps.Add(s);
+                }
+                pendingStore.Clients[client] = withGaps;
+            }
+            UpdateWriter.WriteClientsStructs(pending, pendingStore, new Dictionary<long, long>());
+            pending.Rest.WriteVarUint(0UL);
+            updates.Add(DiffUpdate(pending.ToArray(), encodedStateVector ?? new byte[] { 0 }));
+        }
+        return MergeUpdates(updates);
+    }
+
+    /// <summary>Merges v1 updates into one, as yjs mergeUpdates does (no document needed).</summary>
+    public static byte[] MergeUpdates(IReadOnlyList<byte[]> updates) =>
+        UpdateMerger.Merge(updates, u => Parse(u, v2: false, keepFlat: true), () => new UpdateEncoderV1());
+
+    /// <summary>The part of a v1 update that a peer with the given state vector is missing.</summary>
+    public static byte[] DiffUpdate(byte[] update, byte[] encodedStateVector) =>
+        UpdateMerger.Diff(Parse(update, v2: false, keepFlat: true), DecodeStateVector(encodedStateVector), new UpdateEncoderV1());
+
+    /// <summary>State vector of an encoded v1 update.</summary>
+    public static byte[] EncodeStateVectorFromUpdate(byte[] update) => UpdateMerger.EncodeStateVectorOf(Parse(update, v2: false, keepFlat: true));
+
+    public static byte[] EncodeStateVector(Doc doc)
+    {
+        var w = new Lib0Writer(32);
+        UpdateWriter.WriteStateVector(w, doc.Store.GetStateVector());
+        return w.ToArray();
+    }
+
+    public static Dictionary<long, long> DecodeStateVector(byte[] encoded)
+    {
+        try
+        {
+            return UpdateWriter.ReadStateVector(new Lib0Reader(encoded));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CrdtFormatException("Malformed state vector", e);
+        }
+    }
+
+    public static Dictionary<long, long> GetStateVector(Doc doc) => doc.Store.GetStateVector();
+}

@@ -1,0 +1,150 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Authentication;
+using System.Threading.Channels;
+using Vibe.Contracts.Documents;
+using Vibe.Contracts.Errors;
+using Vibe.Contracts.Projects;
+using Vibe.Web.Errors;
+using Vibe.Web.Identity;
+
+namespace Vibe.Web.Collab;
+
+/// <summary>
+/// <c>/yjs/{projectId}/{path}</c>: a raw WebSocket speaking the y-websocket protocol, so any stock Yjs
+/// client (y-websocket's WebsocketProvider) can join a file. Authentication is the session token in
+/// <c>?access_token=</c>; a viewer's updates are answered with permission-denied and dropped.
+/// </summary>
+public static class YjsWebSocketEndpoint
+{
+    public static void MapYjsWebSocket(this WebApplication app) =>
+        app.Map("/yjs/{projectId}/{**path}", async (HttpContext http, string projectId, string? path, IGrainFactory grains,
+            StreamFanout fanout, ILoggerFactory loggers) =>
+        {
+            if (!http.WebSockets.IsWebSocketRequest)
+            {
+                await ProblemResults.WriteAsync(http, VibeErrorCodes.Validation, "This endpoint speaks the y-websocket protocol; open a WebSocket.");
+                return;
+            }
+            if (http.User.Identity?.IsAuthenticated != true)
+            {
+                await http.ChallengeAsync();
+                return;
+            }
+            string documentId;
+            ProjectRole role;
+            try
+            {
+                (documentId, role) = await DocumentAccess.OpenAsync(grains, projectId, path ?? "", http.User.Pubkey());
+            }
+            catch (VibeException e)
+            {
+                await ProblemResults.WriteAsync(http, e.Code, e.Message);
+                return;
+            }
+            using var socket = await http.WebSockets.AcceptWebSocketAsync();
+            var connection = new YjsConnection(socket, documentId, role >= ProjectRole.Editor, grains, loggers.CreateLogger<YjsConnection>());
+            await fanout.AddDocumentAsync(documentId, connection);
+            try
+            {
+                await connection.RunAsync(http.RequestAborted);
+            }
+            finally
+            {
+                await fanout.RemoveDocumentAsync(documentId, connection);
+            }
+        }).ExcludeFromDescription();
+}
+
+/// <summary>One y-websocket client: a receive loop feeding the document grain and a single send loop.</summary>
+public sealed class YjsConnection(WebSocket socket, string documentId, bool canWrite, IGrainFactory grains, ILogger<YjsConnection> logger) : IFrameSink
+{
+    const int MaxFrameBytes = CollabHub.MaxFrameBytes;
+
+    // Bounded so a client that stops reading cannot make the server buffer without limit; it is dropped instead.
+    readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public string ConnectionId { get; } = "ws-" + Guid.NewGuid().ToString("N");
+
+    public void Send(byte[] frame)
+    {
+        if (!_outbox.Writer.TryWrite(frame))
+            logger.LogWarning("Connection {Connection} to {Document} is not reading; a frame was dropped", ConnectionId, documentId);
+    }
+
+    public async Task RunAsync(CancellationToken aborted)
+    {
+        var document = grains.GetGrain<IDocumentGrain>(documentId);
+        var sender = SendLoopAsync(aborted);
+        try
+        {
+            foreach (var frame in await document.JoinAsync(ConnectionId))
+                Send(frame);
+            await ReceiveLoopAsync(document, aborted);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The client went away; cleaning up below is all there is to do.
+        }
+        finally
+        {
+            _outbox.Writer.TryComplete();
+            try
+            {
+                await document.LeaveAsync(ConnectionId);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Leaving {Document} failed", documentId);
+            }
+            await sender;
+        }
+    }
+
+    async Task ReceiveLoopAsync(IDocumentGrain document, CancellationToken aborted)
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (socket.State == WebSocketState.Open)
+        {
+            var result = await socket.ReceiveAsync(buffer, aborted);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, aborted);
+                return;
+            }
+            message.Write(buffer, 0, result.Count);
+            if (message.Length > MaxFrameBytes)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {MaxFrameBytes} bytes", aborted);
+                return;
+            }
+            if (!result.EndOfMessage)
+                continue;
+            var frame = message.ToArray();
+            message.SetLength(0);
+            if (result.MessageType != WebSocketMessageType.Binary || frame.Length == 0)
+                continue;
+            var outcome = await document.ReceiveFrameAsync(ConnectionId, frame, canWrite);
+            foreach (var reply in outcome.Replies)
+                Send(reply);
+            if (outcome.ErrorCode is not null and not VibeErrorCodes.DocumentReadOnly)
+                logger.LogInformation("Refused a frame from {Connection} to {Document}: {Code} {Message}", ConnectionId, documentId, outcome.ErrorCode, outcome.ErrorMessage);
+        }
+    }
+
+    async Task SendLoopAsync(CancellationToken aborted)
+    {
+        try
+        {
+            await foreach (var frame in _outbox.Reader.ReadAllAsync(aborted))
+            {
+                if (socket.State != WebSocketState.Open)
+                    return;
+                await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, aborted);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+        }
+    }
+}

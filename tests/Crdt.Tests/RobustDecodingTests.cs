@@ -1,0 +1,180 @@
+using Vibe.Crdt.Encoding;
+using Xunit;
+
+namespace Vibe.Crdt.Tests;
+
+public sealed class RobustDecodingTests
+{
+    private static byte[] SampleUpdate()
+    {
+        var doc = new Doc(new DocOptions { ClientId = 7 });
+        doc.GetText("text").Insert(0, "hello world");
+        doc.GetText("text").Format(0, 5, new JsObject { ["bold"] = true });
+        doc.GetMap("map").Set("k", new JsObject { ["a"] = 1.5, ["b"] = new List<object?> { "x", null, true } });
+        doc.GetArray("array").Push(1, "two", new byte[] { 3 }, new Types.YMap());
+        doc.GetText("text").Delete(2, 3);
+        return Y.EncodeStateAsUpdate(doc);
+    }
+
+    private static Doc BaseDoc()
+    {
+        var doc = new Doc(new DocOptions { ClientId = 99 });
+        doc.GetText("text").Insert(0, "base");
+        doc.GetMap("map").Set("x", 1);
+        return doc;
+    }
+
+    private static void AssertRejectedAtomically(byte[] bad)
+    {
+        var doc = BaseDoc();
+        var before = Y.EncodeStateAsUpdate(doc);
+        Assert.Throws<CrdtFormatException>(() => Y.ApplyUpdate(doc, bad));
+        Assert.Equal(before, Y.EncodeStateAsUpdate(doc));
+        Assert.Equal("base", doc.GetText("text").ToString());
+    }
+
+    [Fact]
+    public void Every_truncation_of_an_update_is_rejected_with_a_typed_error_and_no_change()
+    {
+        var update = SampleUpdate();
+        for (var len = 0; len < update.Length - 1; len++)
+        {
+            var doc = BaseDoc();
+            var before = Y.EncodeStateAsUpdate(doc);
+            try
+            {
+                Y.ApplyUpdate(doc, update[..len]);
+            }
+            catch (CrdtFormatException)
+            {
+                Assert.Equal(before, Y.EncodeStateAsUpdate(doc));
+            }
+        }
+    }
+
+    [Fact]
+    public void Bit_flipped_updates_either_apply_or_fail_with_a_typed_error_leaving_the_doc_unchanged()
+    {
+        var update = SampleUpdate();
+        var rng = new Random(1234);
+        for (var i = 0; i < 3000; i++)
+        {
+            var bad = (byte[])update.Clone();
+            var flips = 1 + rng.Next(3);
+            for (var f = 0; f < flips; f++) bad[rng.Next(bad.Length)] ^= (byte)(1 << rng.Next(8));
+            var doc = BaseDoc();
+            var before = Y.EncodeStateAsUpdate(doc);
+            try
+            {
+                Y.ApplyUpdate(doc, bad);
+                // Accepted: the document must still encode and decode.
+                var copy = new Doc();
+                Y.ApplyUpdate(copy, Y.EncodeStateAsUpdate(doc));
+            }
+            catch (CrdtFormatException)
+            {
+                Assert.Equal(before, Y.EncodeStateAsUpdate(doc));
+            }
+        }
+    }
+
+    [Fact]
+    public void Lying_string_length_is_rejected()
+    {
+        var w = new Lib0Writer();
+        w.WriteVarUint(1UL); // one client
+        w.WriteVarUint(1UL); // one struct
+        w.WriteVarUint(5UL); // client
+        w.WriteVarUint(0UL); // clock
+        w.WriteByte(4); // string content, parent info follows
+        w.WriteVarUint(1UL); // parent is a root name
+        w.WriteVarString("text");
+        w.WriteVarUint(1_000_000UL); // claims a megabyte of text
+        w.WriteBytes("abc"u8);
+        AssertRejectedAtomically(w.ToArray());
+    }
+
+    [Fact]
+    public void Absurd_struct_count_is_rejected_without_allocating_it()
+    {
+        var w = new Lib0Writer();
+        w.WriteVarUint(1UL);
+        w.WriteVarUint((1UL << 50)); // structs
+        w.WriteVarUint(5UL);
+        w.WriteVarUint(0UL);
+        AssertRejectedAtomically(w.ToArray());
+    }
+
+    [Fact]
+    public void Unknown_content_ref_is_rejected()
+    {
+        var w = new Lib0Writer();
+        w.WriteVarUint(1UL);
+        w.WriteVarUint(1UL);
+        w.WriteVarUint(5UL);
+        w.WriteVarUint(0UL);
+        w.WriteByte(17);
+        w.WriteVarUint(1UL);
+        w.WriteVarString("text");
+        AssertRejectedAtomically(w.ToArray());
+    }
+
+    [Fact]
+    public void Second_valid_struct_followed_by_garbage_does_not_half_apply()
+    {
+        var good = SampleUpdate();
+        var bad = good.Concat(new byte[] { 0xFF }).ToArray();
+        // Trailing bytes after a complete update are ignored like yjs does; a cut delete set is not.
+        var doc = BaseDoc();
+        Y.ApplyUpdate(doc, bad);
+        AssertRejectedAtomically(good[..^1]);
+    }
+
+    [Fact]
+    public void Deeply_nested_any_value_is_rejected_without_stack_overflow()
+    {
+        var nested = new byte[200_000];
+        for (var i = 0; i < nested.Length; i++) nested[i] = i % 2 == 0 ? (byte)117 : (byte)1; // array of one array of ...
+        var r = new Lib0Reader(nested);
+        Assert.Throws<CrdtFormatException>(() => r.ReadAny());
+    }
+
+    [Fact]
+    public void Varuint_beyond_2_pow_53_is_rejected()
+    {
+        var bytes = new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F };
+        Assert.Throws<CrdtFormatException>(() => new Lib0Reader(bytes).ReadVarUint());
+        var w = new Lib0Writer();
+        w.WriteVarUint((1UL << 53) - 1);
+        Assert.Equal((1L << 53) - 1, new Lib0Reader(w.ToArray()).ReadVarUint());
+    }
+
+    [Fact]
+    public void Invalid_utf8_string_is_rejected()
+    {
+        var bytes = new byte[] { 2, 0xC3, 0x28 };
+        Assert.Throws<CrdtFormatException>(() => new Lib0Reader(bytes).ReadVarString());
+    }
+
+    [Fact]
+    public void Any_values_round_trip_with_lib0_tags()
+    {
+        var value = new JsObject
+        {
+            ["int"] = 42.0,
+            ["neg"] = -7.0,
+            ["float"] = 1.5,
+            ["double"] = 0.1,
+            ["big"] = new JsBigInt(long.MaxValue),
+            ["str"] = "ü€😀",
+            ["arr"] = new List<object?> { null, Undefined.Value, true, false },
+            ["bytes"] = new byte[] { 1, 2, 3 },
+            ["2"] = "index keys come first",
+        };
+        var w = new Lib0Writer();
+        w.WriteAny(value);
+        var back = new Lib0Reader(w.ToArray()).ReadAny();
+        Assert.True(JsValue.DeepEquals(value, back));
+        Assert.Equal("2", ((JsObject)back!).Keys.First());
+    }
+}
