@@ -22,6 +22,21 @@ function isMissingHub(error: unknown): boolean {
   return error instanceof Error && /Status code '404'/.test(error.message);
 }
 
+/**
+ * MessagePack maps keep the server's property names (PascalCase unless the server asks for camelCase), and a
+ * .NET DateTimeOffset arrives as [Date, offsetMinutes]; records are normalised here so api-types.ts holds.
+ */
+export function fromWire(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || value instanceof Uint8Array || value instanceof Date) return value;
+  if (Array.isArray(value)) {
+    if (value.length === 2 && value[0] instanceof Date && typeof value[1] === "number") return value[0];
+    return value.map(fromWire);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key.charAt(0).toLowerCase() + key.slice(1)] = fromWire(v);
+  return out;
+}
+
 type Handler = (...args: never[]) => void;
 
 export class CollabHub {
@@ -65,8 +80,9 @@ export class CollabHub {
   }
 
   on(event: (typeof HubEvents)[keyof typeof HubEvents], handler: Handler): () => void {
-    this.connection.on(event, handler as (...args: unknown[]) => void);
-    return () => this.connection.off(event, handler as (...args: unknown[]) => void);
+    const wrapped = (...args: unknown[]): void => (handler as (...a: unknown[]) => void)(...args.map(fromWire));
+    this.connection.on(event, wrapped);
+    return () => this.connection.off(event, wrapped);
   }
 
   /** Called after every successful (re)connection, so projects and documents can join again and re-sync. */
@@ -76,7 +92,7 @@ export class CollabHub {
   }
 
   invoke<T>(method: string, ...args: unknown[]): Promise<T> {
-    return this.connection.invoke<T>(method, ...args);
+    return this.connection.invoke<T>(method, ...args).then((result) => fromWire(result) as T);
   }
 
   /** Fire-and-forget frames are dropped while disconnected: the re-sync after reconnecting carries them. */

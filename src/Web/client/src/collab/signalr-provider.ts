@@ -146,8 +146,9 @@ export class SignalRProvider {
   }
 
   private sendFrame(bytes: Uint8Array): void {
-    // Until JoinDocument completes the server would not route a frame; the handshake after joining carries it.
-    if (this.status.value !== "syncing" && this.status.value !== "synced") return;
+    // The server sends its sync step 1 while JoinDocument is still running, so replies go out while "joining";
+    // before that (disconnected) the handshake after joining carries everything.
+    if (this.status.value === "disconnected") return;
     this.hub.send(HubMethods.sendFrame, this.documentId, bytes);
   }
 }
