@@ -7,8 +7,17 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import type * as Y from "yjs";
 import { HubEvents, HubMethods, documentId as toDocumentId, type DocumentJoined } from "../api-types";
-import { Observable } from "./connection-state";
-import type { CollabHub } from "./hub";
+import { Observable, type ConnectionState } from "./connection-state";
+
+/** The part of the hub connection a document needs; CollabHub implements it, tests fake it. */
+export interface DocumentHub {
+  readonly connected: boolean;
+  readonly state: Observable<ConnectionState>;
+  on(event: string, handler: (...args: never[]) => void): () => void;
+  onConnected(listener: () => void): () => void;
+  invoke<T>(method: string, ...args: unknown[]): Promise<T>;
+  send(method: string, ...args: unknown[]): void;
+}
 
 export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
 
@@ -26,7 +35,7 @@ export class SignalRProvider {
   private destroyed = false;
 
   constructor(
-    private readonly hub: CollabHub,
+    private readonly hub: DocumentHub,
     readonly projectId: string,
     readonly path: string,
     readonly doc: Y.Doc,
@@ -46,7 +55,7 @@ export class SignalRProvider {
       hub.onConnected(() => void this.join()),
       hub.state.subscribe((state) => { if (state !== "connected") this.status.set("disconnected"); }),
     );
-    window.addEventListener("beforeunload", this.onUnload);
+    globalThis.addEventListener?.("beforeunload", this.onUnload);
     if (hub.connected) void this.join();
   }
 
@@ -75,7 +84,7 @@ export class SignalRProvider {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    window.removeEventListener("beforeunload", this.onUnload);
+    globalThis.removeEventListener?.("beforeunload", this.onUnload);
     awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], "local");
     this.doc.off("update", this.onDocUpdate);
     this.awareness.off("update", this.onAwarenessUpdate);
