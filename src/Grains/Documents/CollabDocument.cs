@@ -2,6 +2,8 @@ using Vibe.Contracts.Documents;
 using Vibe.Crdt;
 using Vibe.Crdt.Encoding;
 using Vibe.Crdt.Protocols;
+using Vibe.Crdt.Types;
+using Vibe.Crdt.Updates;
 using Vibe.Grains.Documents.Log;
 
 namespace Vibe.Grains.Documents;

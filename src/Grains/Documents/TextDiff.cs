@@ -29,9 +29,13 @@ public static class TextDiff
 
     public static string Apply(string text, IReadOnlyList<TextEdit> edits)
     {
+        if (edits is null)
+            throw new VibeException(VibeErrorCodes.Validation, "The list of edits is missing.");
         var builder = new System.Text.StringBuilder(text);
         foreach (var edit in edits)
         {
+            if (edit is null)
+                throw new VibeException(VibeErrorCodes.Validation, "An edit in the list is missing.");
             if (edit.Position < 0 || edit.DeleteCount < 0 || edit.Position > builder.Length || edit.DeleteCount > builder.Length - edit.Position)
                 throw new VibeException(VibeErrorCodes.Validation,
                     $"Edit at {edit.Position} deleting {edit.DeleteCount} is outside the text of length {builder.Length}.");

@@ -33,6 +33,23 @@ public static class VibeSiloBuilderExtensions
                 o.Invariant = PostgresInvariant;
                 o.ConnectionString = options.Postgres;
             });
+        }
+        else
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+        }
+        return silo.AddVibeGrainServices(options);
+    }
+
+    /// <summary>
+    /// Everything a Vibe silo needs except clustering (cluster ids, endpoints, membership): grain storage,
+    /// reminders, streams and services. Split out so a test host that owns clustering runs the real rest.
+    /// </summary>
+    public static ISiloBuilder AddVibeGrainServices(this ISiloBuilder silo, VibeOptions options)
+    {
+        options.Validate();
+        if (options.IsCluster)
+        {
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = PostgresInvariant;
@@ -43,7 +60,6 @@ public static class VibeSiloBuilderExtensions
         else
         {
             Directory.CreateDirectory(options.FullDataDir);
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
             silo.UseInMemoryReminderService();
             AddStorage(silo, SqliteInvariant, options.SqliteConnectionString);
         }

@@ -48,10 +48,16 @@ public sealed class FileTreeIndex(IDictionary<string, IndexEntry> entries, strin
     public FileEntry ToEntry(string path, IndexEntry e) => new(path, e.Kind, e.Size, e.Modified);
 
     /// <summary>Ensures every ancestor of <paramref name="path"/> below the root is a directory.</summary>
-    public void EnsureParents(string path, DateTimeOffset now)
+    public void EnsureParents(string path, DateTimeOffset now) => AddDirectories(MissingParents(path), now);
+
+    /// <summary>
+    /// The ancestors of <paramref name="path"/> that do not exist yet, outermost first, without changing the
+    /// index; throws <c>path.not_directory</c> when an ancestor is a file. Lets a caller check before it stores.
+    /// </summary>
+    public IReadOnlyList<string> MissingParents(string path)
     {
         var parent = NamespacePath.Parent(path);
-        var missing = new Stack<string>();
+        var missing = new List<string>();
         while (parent != Root && NamespacePath.IsWithin(parent, Root))
         {
             if (entries.TryGetValue(parent, out var existing))
@@ -60,22 +66,48 @@ public sealed class FileTreeIndex(IDictionary<string, IndexEntry> entries, strin
                     throw new VibeException(VibeErrorCodes.PathNotDirectory, $"{parent} is a file, not a directory.");
                 break;
             }
-            missing.Push(parent);
+            missing.Add(parent);
             parent = NamespacePath.Parent(parent);
         }
-        while (missing.Count > 0)
-            entries[missing.Pop()] = new IndexEntry { Kind = FileKind.Directory, Modified = now };
+        missing.Reverse();
+        return missing;
+    }
+
+    public void AddDirectories(IEnumerable<string> paths, DateTimeOffset now)
+    {
+        foreach (var path in paths)
+            entries[path] = new IndexEntry { Kind = FileKind.Directory, Modified = now };
     }
 
     public void Set(string path, IndexEntry entry) => entries[path] = entry;
 
     public void Remove(string path) => entries.Remove(path);
 
-    /// <summary>The paths strictly below <paramref name="dir"/>, parents before children.</summary>
+    /// <summary>The paths strictly below <paramref name="dir"/>, depth first, parents before children.</summary>
     public IReadOnlyList<string> Descendants(string dir) =>
-        entries.Keys.Where(p => p != dir && NamespacePath.IsWithin(p, dir)).Order(StringComparer.Ordinal).ToList();
+        entries.Keys.Where(p => p != dir && NamespacePath.IsWithin(p, dir)).Order(DepthFirst).ToList();
 
     public IReadOnlyList<string> Children(string dir) =>
         entries.Keys.Where(p => p != dir && NamespacePath.IsWithin(p, dir) && NamespacePath.Parent(p) == dir)
-            .Order(StringComparer.Ordinal).ToList();
+            .Order(DepthFirst).ToList();
+
+    /// <summary>
+    /// Ordinal order with '/' below every other character, so a directory's subtree comes right after it
+    /// (plain ordinal puts <c>src.bak</c> and <c>src-old</c> between <c>src</c> and <c>src/x</c>).
+    /// </summary>
+    static readonly Comparer<string> DepthFirst = Comparer<string>.Create(static (a, b) =>
+    {
+        var n = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < n; i++)
+        {
+            if (a[i] == b[i])
+                continue;
+            if (a[i] == '/')
+                return -1;
+            if (b[i] == '/')
+                return 1;
+            return a[i].CompareTo(b[i]);
+        }
+        return a.Length.CompareTo(b.Length);
+    });
 }

@@ -60,6 +60,8 @@ public sealed class NamespaceGrain(
     public Task<FileEntry> WriteAsync(string path, byte[] bytes)
     {
         path = NamespacePath.Normalize(path);
+        if (bytes is null)
+            throw new VibeException(VibeErrorCodes.Validation, "A write needs the file's bytes (an empty file is zero bytes, not none).");
         _policy.CheckSize(path, bytes.LongLength);
         return Writing(path, s => s.WriteAsync(path, bytes));
     }
@@ -74,6 +76,8 @@ public sealed class NamespaceGrain(
     {
         from = NamespacePath.Normalize(from);
         to = NamespacePath.Normalize(to);
+        // A move reveals the source's content at the target, so the source must be readable too.
+        _policy.CheckRead(from);
         _policy.CheckWrite(to);
         var (targetPrefix, _) = _mounts.Resolve(to);
         var (sourcePrefix, _) = _mounts.Resolve(from);
@@ -92,6 +96,8 @@ public sealed class NamespaceGrain(
 
     public async Task SetPolicyAsync(NamespacePolicy policy)
     {
+        if (policy?.Readable is null || policy.Writable is null)
+            throw new VibeException(VibeErrorCodes.Validation, "A policy needs its readable and writable path lists (they may be empty).");
         if (policy.MaxFileBytes <= 0)
             throw new VibeException(VibeErrorCodes.Validation, "The policy's maximum file size must be positive.");
         var normalized = policy with

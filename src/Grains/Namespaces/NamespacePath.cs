@@ -31,7 +31,7 @@ public static class NamespacePath
                 throw Invalid("The path contains a backslash; use '/' to separate names.");
         }
 
-        var trimmed = path.Length > 1 ? path.TrimEnd('/') : path;
+        var trimmed = path.TrimEnd('/');
         if (trimmed.Length == 0)
             return "/";
         var segments = trimmed.Split('/');

@@ -24,7 +24,8 @@ public sealed class TreeFileService(
         if (entry.Kind == FileKind.Directory)
             throw new VibeException(VibeErrorCodes.PathIsDirectory, $"{path} is a directory.");
         var bytes = await content.GetAsync(path, entry, ct);
-        return new FileContent(index.ToEntry(path, entry), bytes);
+        // A document can be edited behind the index, so report the size of the bytes actually returned.
+        return new FileContent(index.ToEntry(path, entry) with { Size = bytes.Length }, bytes);
     }
 
     public async Task<FileEntry> WriteAsync(string path, byte[] bytes, CancellationToken ct = default)
@@ -34,10 +35,11 @@ public sealed class TreeFileService(
         var existed = index.TryGet(path, out var previous);
         if (existed && previous.Kind == FileKind.Directory)
             throw new VibeException(VibeErrorCodes.PathIsDirectory, $"{path} is a directory.");
-        var now = time.GetUtcNow();
-        index.EnsureParents(path, now);
-
+        // Check the parents before storing, and add them only after: a failed store leaves the index as it was.
+        var parents = index.MissingParents(path);
         var (kind, hash) = await content.PutAsync(path, bytes, existed ? previous.Content : ContentKind.None, ct);
+        var now = time.GetUtcNow();
+        index.AddDirectories(parents, now);
         var entry = new IndexEntry { Kind = FileKind.File, Size = bytes.Length, Modified = now, Content = kind, BlobHash = hash };
         index.Set(path, entry);
         await persist(ct);
@@ -91,17 +93,22 @@ public sealed class TreeFileService(
             throw new VibeException(VibeErrorCodes.PathInvalid, $"{from} cannot be moved into itself.");
         if (index.TryGet(to, out _))
             throw new VibeException(VibeErrorCodes.PathExists, $"{to} already exists.");
-        var now = time.GetUtcNow();
-        index.EnsureParents(to, now);
+        var parents = index.MissingParents(to);
 
         var moves = new List<(string From, string To)> { (from, to) };
         if (source.Kind == FileKind.Directory)
             moves.AddRange(index.Descendants(from).Select(p => (p, to + p[from.Length..])));
+        // Content first, index after: a failed content move leaves the index untouched.
         foreach (var (f, t) in moves)
         {
             var e = index.Get(f);
             if (e.Kind == FileKind.File)
                 await content.MoveAsync(f, t, e, ct);
+        }
+        index.AddDirectories(parents, time.GetUtcNow());
+        foreach (var (f, t) in moves)
+        {
+            var e = index.Get(f);
             index.Remove(f);
             index.Set(t, e);
         }

@@ -54,7 +54,7 @@ public sealed class ProjectGrain(
     public Task<ProjectAccess> GetAccessAsync(string pubkey)
     {
         var exists = S.Created && !S.Deleted;
-        var role = exists && S.Members.TryGetValue(pubkey, out var r) ? r : ProjectRole.None;
+        var role = exists && pubkey is not null && S.Members.TryGetValue(pubkey, out var r) ? r : ProjectRole.None;
         return Task.FromResult(new ProjectAccess(exists, role, S.Archived));
     }
 
@@ -197,7 +197,7 @@ public sealed class ProjectGrain(
     void RequireAdmin(string actor)
     {
         RequireExists();
-        if (!S.Members.TryGetValue(actor, out var role) || role != ProjectRole.Admin)
+        if (actor is null || !S.Members.TryGetValue(actor, out var role) || role != ProjectRole.Admin)
             throw new VibeException(VibeErrorCodes.Forbidden, "Only a project admin can do this.");
     }
 

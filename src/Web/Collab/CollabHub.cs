@@ -22,11 +22,22 @@ public sealed class CollabHub(IGrainFactory grains, StreamFanout fanout) : Hub
 
     sealed record OpenDocument(string ProjectId, bool CanWrite);
 
-    ConcurrentDictionary<string, OpenDocument> Documents =>
-        (ConcurrentDictionary<string, OpenDocument>)Context.Items.GetOrAdd("vibe.documents", _ => new ConcurrentDictionary<string, OpenDocument>())!;
+    ConcurrentDictionary<string, OpenDocument> Documents => ItemOf<ConcurrentDictionary<string, OpenDocument>>("vibe.documents");
 
-    ConcurrentDictionary<string, bool> Projects =>
-        (ConcurrentDictionary<string, bool>)Context.Items.GetOrAdd("vibe.projects", _ => new ConcurrentDictionary<string, bool>())!;
+    ConcurrentDictionary<string, bool> Projects => ItemOf<ConcurrentDictionary<string, bool>>("vibe.projects");
+
+    /// <summary>Per-connection state; a hub instance lives for one invocation, the connection's items for its lifetime.</summary>
+    T ItemOf<T>(string key) where T : new()
+    {
+        lock (Context.Items)
+        {
+            if (Context.Items.TryGetValue(key, out var existing) && existing is T value)
+                return value;
+            var created = new T();
+            Context.Items[key] = created;
+            return created;
+        }
+    }
 
     string Me => Context.User!.Pubkey();
 

@@ -1,15 +1,45 @@
+using MessagePack;
 using Vibe.Contracts.Namespaces;
 using Vibe.Contracts.Projects;
 using Vibe.Grains.Namespaces;
 
 namespace Vibe.Web.Collab;
 
-public sealed record ProjectJoined(string ProjectId, string Role);
-public sealed record DocumentJoined(string DocumentId, string Role, bool ReadOnly);
-public sealed record Presence(string Kind, string Pubkey, string Name, string Color, string? DocumentId);
-public sealed record TreeChange(string Kind, string Path, string? From, string FileKind);
-public sealed record CommentView(string Id, string Path, byte[] AnchorStart, byte[] AnchorEnd, string Text, string Author,
-    DateTimeOffset CreatedAt, bool Resolved);
+// MessagePack maps with camelCase keys, the shape the browser's msgpack protocol decodes into objects.
+[MessagePackObject]
+public sealed record ProjectJoined([property: Key("projectId")] string ProjectId, [property: Key("role")] string Role);
+
+[MessagePackObject]
+public sealed record DocumentJoined(
+    [property: Key("documentId")] string DocumentId,
+    [property: Key("role")] string Role,
+    [property: Key("readOnly")] bool ReadOnly);
+
+[MessagePackObject]
+public sealed record Presence(
+    [property: Key("kind")] string Kind,
+    [property: Key("pubkey")] string Pubkey,
+    [property: Key("name")] string Name,
+    [property: Key("color")] string Color,
+    [property: Key("documentId")] string? DocumentId);
+
+[MessagePackObject]
+public sealed record TreeChange(
+    [property: Key("kind")] string Kind,
+    [property: Key("path")] string Path,
+    [property: Key("from")] string? From,
+    [property: Key("fileKind")] string FileKind);
+
+[MessagePackObject]
+public sealed record CommentView(
+    [property: Key("id")] string Id,
+    [property: Key("path")] string Path,
+    [property: Key("anchorStart")] byte[] AnchorStart,
+    [property: Key("anchorEnd")] byte[] AnchorEnd,
+    [property: Key("text")] string Text,
+    [property: Key("author")] string Author,
+    [property: Key("createdAt")] DateTimeOffset CreatedAt,
+    [property: Key("resolved")] bool Resolved);
 
 /// <summary>The shapes sent to browsers (MessagePack maps with camelCase keys); paths are workspace-relative.</summary>
 public static class CollabViews

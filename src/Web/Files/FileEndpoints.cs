@@ -45,7 +45,7 @@ public static class FileEndpoints
             var existed = await ExistsAsync(ns, target);
             var entry = await ns.WriteAsync(target, bytes);
             return existed ? Results.Ok(View(entry)) : Results.Created($"/api/projects/{id}/files{NamespacePath.ToWorkspace(target)}", View(entry));
-        }).WithName("WriteFile").Accepts<byte[]>("application/octet-stream");
+        }).WithName("WriteFile");
 
         files.MapDelete("/files/{**path}", async (string id, string? path, HttpContext http, IGrainFactory grains) =>
         {

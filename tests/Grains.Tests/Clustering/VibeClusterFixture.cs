@@ -1,0 +1,70 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using Vibe.Grains.Hosting;
+
+namespace Vibe.Grains.Tests.Clustering;
+
+/// <summary>
+/// Two in-process silos running Vibe's real embedded setup (SQLite grain storage in a temporary data
+/// directory, file blobs, memory streams) through <see cref="VibeSiloBuilderExtensions.AddVibeGrainServices"/>;
+/// TestingHost owns ports and membership, which <c>AddVibeSilo</c>'s fixed localhost clustering would clash with.
+/// </summary>
+public sealed class VibeClusterFixture : IAsyncLifetime
+{
+    const string DataDirKey = "Vibe:Tests:DataDir";
+
+    readonly string _dataDir = Directory.CreateTempSubdirectory("vibe-grains-tests-").FullName;
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public VibeOptions Options => OptionsFor(_dataDir);
+
+    public async Task InitializeAsync()
+    {
+        await new SchemaMigrator().MigrateAsync(StorageProvider.Sqlite, Options.SqliteConnectionString, CancellationToken.None);
+        var builder = new TestClusterBuilder(initialSilosCount: 2);
+        builder.Properties[DataDirKey] = _dataDir;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Cluster is not null)
+        {
+            await Cluster.StopAllSilosAsync();
+            await Cluster.DisposeAsync();
+        }
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDir, recursive: true);
+    }
+
+    static VibeOptions OptionsFor(string dataDir) => new() { DataDir = dataDir };
+
+    sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            silo.AddVibeGrainServices(OptionsFor(silo.Configuration[DataDirKey]!));
+            silo.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        }
+    }
+
+    sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder client)
+        {
+            // A client that subscribes to project streams needs the provider too.
+            client.AddMemoryStreams(StreamNames.Provider);
+            client.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        }
+    }
+}
