@@ -47,6 +47,7 @@ export class DocumentSession {
         this.provider.status.subscribe(update),
         hub.state.subscribe(update),
         this.provider.synced.subscribe((synced) => { if (synced) this.ready.set(true); }),
+        this.provider.savedVersion.subscribe(update),
         this.provider.readOnly.subscribe((r) => this.readOnly.set(r)),
       );
     } else {
@@ -95,6 +96,7 @@ export class DocumentSession {
     if (hub.state.value === "offline") return { text: "Offline — edits are kept in this browser", tone: "warn" };
     if (hub.state.value === "connecting" || status === "disconnected") return { text: "Reconnecting — edits are kept in this browser", tone: "warn" };
     if (status === "joining" || status === "syncing") return { text: "Syncing…", tone: "busy" };
-    return { text: "Live", tone: "ok" };
+    const version = this.provider!.savedVersion.value;
+    return { text: version === null ? "Live" : `Live · saved (v${version})`, tone: "ok" };
   }
 }

@@ -29,6 +29,8 @@ export class SignalRProvider {
   readonly status = new Observable<ProviderStatus>("disconnected");
   /** Set when the server says we may only read (viewer role, FrameRejected or an auth frame). */
   readonly readOnly = new Observable<{ readOnly: boolean; reason: string | null }>({ readOnly: false, reason: null });
+  /** The update-log version the server last committed for this document (DocumentSaved). */
+  readonly savedVersion = new Observable<number | null>(null);
   /** True once the first sync step 2 arrived from the server in this session. */
   readonly synced = new Observable<boolean>(false);
   private readonly unsubscribe: (() => void)[] = [];
@@ -51,6 +53,9 @@ export class SignalRProvider {
       }) as never),
       hub.on(HubEvents.frameRejected, ((id: string, code: string, message: string) => {
         if (id === this.documentId) this.readOnly.set({ readOnly: true, reason: `${message} (${code})` });
+      }) as never),
+      hub.on(HubEvents.documentSaved, ((id: string, version: number) => {
+        if (id === this.documentId) this.savedVersion.set(Number(version));
       }) as never),
       hub.onConnected(() => void this.join()),
       hub.state.subscribe((state) => { if (state !== "connected") this.status.set("disconnected"); }),
