@@ -26,7 +26,7 @@ export function signEvent(key: NostrKey, kind: number, tags: string[][], content
 
 /** The value of an `Authorization` header for one request; the nonce keeps two same-second requests distinct. */
 export function nip98Header(key: NostrKey, url: string, method: string, body?: Uint8Array): string {
-  const tags = [["u", new URL(url, location.href).href], ["method", method.toUpperCase()], ["nonce", bytesToHex(randomBytes(8))]];
+  const tags = [["u", new URL(url, globalThis.location?.href).href], ["method", method.toUpperCase()], ["nonce", bytesToHex(randomBytes(8))]];
   if (body && body.length > 0) tags.push(["payload", bytesToHex(sha256(body))]);
   const event = signEvent(key, HTTP_AUTH_KIND, tags, "");
   return "Nostr " + btoa(JSON.stringify(event));

@@ -52,7 +52,8 @@ export class SignalRProvider {
         if (id === this.documentId) this.receive(bytes);
       }) as never),
       hub.on(HubEvents.frameRejected, ((id: string, code: string, message: string) => {
-        if (id === this.documentId) this.readOnly.set({ readOnly: true, reason: `${message} (${code})` });
+        // A viewer's handshake reply is refused too; keep the clearer role message when we already know it.
+        if (id === this.documentId && !this.readOnly.value.readOnly) this.readOnly.set({ readOnly: true, reason: `${message} (${code})` });
       }) as never),
       hub.on(HubEvents.documentSaved, ((id: string, version: number) => {
         if (id === this.documentId) this.savedVersion.set(Number(version));
@@ -70,7 +71,7 @@ export class SignalRProvider {
     this.status.set("joining");
     try {
       const joined = await this.hub.invoke<DocumentJoined>(HubMethods.joinDocument, this.projectId, this.path.replace(/^\/+/, ""));
-      if (joined.readOnly) this.readOnly.set({ readOnly: true, reason: `You are a ${joined.role} of this project.` });
+      if (joined.readOnly) this.readOnly.set({ readOnly: true, reason: `you are a ${joined.role} of this project.` });
       this.status.set("syncing");
       // Step 1 asks the server for what we lack; the server's own step 1 makes us send our offline edits as step 2.
       const step1 = encoding.createEncoder();
@@ -163,6 +164,8 @@ export class SignalRProvider {
     // The server sends its sync step 1 while JoinDocument is still running, so replies go out while "joining";
     // before that (disconnected) the handshake after joining carries everything.
     if (this.status.value === "disconnected") return;
+    // A read-only document sends no content (sync step 2 or updates), only step 1 and awareness.
+    if (this.readOnly.value.readOnly && bytes[0] === MessageType.sync && bytes[1] !== syncProtocol.messageYjsSyncStep1) return;
     this.hub.send(HubMethods.sendFrame, this.documentId, bytes);
   }
 }

@@ -68,7 +68,7 @@ export function renderIde(ctx: AppContext, projectId: string, initialPath: strin
   const sidebar = h("aside.sidebar", null,
     h("div.panel-header", null,
       h("span", null, "Explorer"),
-      h("span.panel-actions", null,
+      h("span.panel-actions", { hidden: true },
         h("button.icon-button", { type: "button", title: "New file", onclick: () => void createFile(active ? parentOf(active) : "/") }, icon("newFile")),
         h("button.icon-button", { type: "button", title: "New folder", onclick: () => void createFolder(active ? parentOf(active) : "/") }, icon("newFolder")),
         h("button.icon-button", { type: "button", title: "Refresh", onclick: () => void loadTree() }, icon("refresh")))),
@@ -315,6 +315,7 @@ export function renderIde(ctx: AppContext, projectId: string, initialPath: strin
       document.title = `${project.name} · Vibe`;
       canEdit = project.role === "admin" || project.role === "editor";
       tree.setEditable(canEdit && !project.archived);
+      sidebar.querySelector<HTMLElement>(".panel-actions")!.hidden = !(canEdit && !project.archived);
       statusBar.setRole(project.role);
     } catch (e) {
       element.querySelector(".ide-body")?.replaceChildren(h("div.editor-error.centered", null,
