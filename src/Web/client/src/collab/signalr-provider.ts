@@ -124,8 +124,9 @@ export class SignalRProvider {
         this.sendFrame(this.encodeAwareness([...this.awareness.getStates().keys()]));
         break;
       case MessageType.auth:
-        authProtocol.readAuthMessage(decoder, this.doc, (_doc, reason) =>
-          this.readOnly.set({ readOnly: true, reason: `Permission denied: ${reason}` }));
+        authProtocol.readAuthMessage(decoder, this.doc, (_doc, reason) => {
+          if (!this.readOnly.value.readOnly) this.readOnly.set({ readOnly: true, reason: `permission denied (${reason})` });
+        });
         break;
       default:
         console.warn(`Unknown y-websocket message type ${type} for ${this.documentId}`);

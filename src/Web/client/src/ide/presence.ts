@@ -17,6 +17,8 @@ export class PresenceList {
   private readonly project = new Map<string, Person>();
   private awareness: Awareness | null = null;
   private readonly listeners = new Set<() => void>();
+  /** Names and colours people chose (from awareness) outlive their cursor, so project presence can use them. */
+  private readonly chosen = new Map<string, { name: string; color: string }>();
 
   constructor(private readonly me: string) {}
 
@@ -45,12 +47,13 @@ export class PresenceList {
   }
 
   people(): Person[] {
-    const people = new Map(this.project);
+    const people = new Map([...this.project].map(([k, p]) => [k, { ...p, ...this.chosen.get(k) }]));
     if (this.awareness) {
       for (const [clientId, state] of this.awareness.getStates()) {
         if (clientId === this.awareness.clientID) continue;
         const user = (state as { user?: AwarenessUser }).user;
         if (!user?.pubkey || user.pubkey === this.me) continue;
+        this.chosen.set(user.pubkey, { name: user.name, color: user.color });
         people.set(user.pubkey, { pubkey: user.pubkey, name: user.name, color: user.color, where: null, here: true });
       }
     }
