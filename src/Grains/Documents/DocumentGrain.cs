@@ -37,7 +37,8 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
         _version = stored.LastId;
         _snapshotVersion = stored.SnapshotThroughId;
         _sinceSnapshot = stored.Updates.Count;
-        _modified = time.GetUtcNow();
+        // The log keeps no clock; a document with history counts as modified when it was loaded.
+        _modified = stored.Snapshot is null && stored.Updates.Count == 0 ? default : time.GetUtcNow();
         _stream = this.GetStreamProvider(StreamNames.Provider).GetStream<DocumentFrame>(StreamId.Create(StreamNames.Document, Id));
         this.RegisterGrainTimer(RemoveOutdatedAwarenessAsync, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
     }
@@ -82,7 +83,12 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
     {
         var empty = _doc.SetText("");
         await log.DeleteAsync(Id);
+        // Start over: the file is gone, and a new file at this path begins with a fresh history.
+        _doc = CollabDocument.Load(new StoredDocument(null, 0, []), time);
+        _version = 0;
+        _snapshotVersion = 0;
         _sinceSnapshot = 0;
+        _modified = default;
         if (empty is not null)
             await PublishAsync(DocumentFrameKind.Update, WebsocketMessages.UpdateFrame(empty), null);
         DeactivateOnIdle();
