@@ -12,7 +12,18 @@ export function renderBinaryView(api: ApiClient, projectId: string, path: string
     const size = bytes.length < 1024 ? `${bytes.length} bytes` : bytes.length < 1048576 ? `${(bytes.length / 1024).toFixed(1)} KB` : `${(bytes.length / 1048576).toFixed(1)} MB`;
     if (isImagePath(path)) {
       url = URL.createObjectURL(new Blob([bytes as BlobPart]));
-      body.replaceChildren(h("div.image-frame", null, h("img", { src: url, alt: fileName(path) })), h("div.muted.small", null, `${fileName(path)} · ${size}`));
+      const caption = h("div.muted.small", null, `${fileName(path)} · ${size}`);
+      const img = h("img", { src: url, alt: fileName(path) });
+      img.addEventListener("load", () => {
+        caption.textContent = `${fileName(path)} · ${img.naturalWidth}×${img.naturalHeight} · ${size}`;
+        // Icons and sprites are too small to judge at 1:1.
+        if (img.naturalWidth > 0 && img.naturalWidth < 96) {
+          img.style.width = `${img.naturalWidth * Math.floor(128 / img.naturalWidth)}px`;
+          img.style.imageRendering = "pixelated";
+        }
+      });
+      img.addEventListener("error", () => { caption.textContent = `${fileName(path)} · ${size} — the browser cannot decode this image.`; });
+      body.replaceChildren(h("div.image-frame", null, img), caption);
     } else {
       body.replaceChildren(icon("file", "icon huge"), h("strong", null, fileName(path)), h("div.muted", null, `Binary file · ${size} — not shown in the editor.`));
     }
