@@ -51,6 +51,11 @@ await step("new file via dialog", async () => {
   await page.keyboard.type("# Notes\n\nHello **world**\n");
   await page.waitForTimeout(1500);
 });
+await step("hash change opens another file in the same IDE", async () => {
+  await page.evaluate(() => { location.hash = location.hash.replace(/\/[^/]+\.md$/, "") .replace(/(#\/p\/[^/]+).*/, "$1/src/styles.css"); });
+  await page.waitForSelector(".tab.active:has-text('styles.css')", { timeout: 10000 });
+  await page.waitForSelector(".tab:has-text('notes.md')", { timeout: 1000 });
+});
 await page.screenshot({ path: `${shots}/04-ide-two-tabs.png` });
 await step("light theme", async () => {
   await page.click("button[title='Switch theme']");

@@ -14,5 +14,7 @@ export interface AppContext {
 /** A page renders into its root and cleans up (sockets, timers, editors) when the route changes. */
 export interface Page {
   readonly element: HTMLElement;
+  /** Lets a page follow a hash change inside itself (another file of the same project) instead of being rebuilt. */
+  follow?(hash: string): boolean;
   dispose(): void;
 }

@@ -25,11 +25,9 @@ function route(): void {
   if (!context) return;
   const r = parseRoute();
   // Changing only the file inside the same project is handled by the IDE itself.
-  if (r.name === "ide" && page?.element.classList.contains("ide") && page.element.dataset.projectId === r.projectId) return;
+  if (page?.follow?.(location.hash)) return;
   if (r.name === "ide") {
-    const ide = renderIde(context, r.projectId, r.path);
-    ide.element.dataset.projectId = r.projectId;
-    show(ide);
+    show(renderIde(context, r.projectId, r.path));
   } else {
     show(renderProjects(context));
   }

@@ -5,7 +5,7 @@ import { messageOf } from "../api/errors";
 import { awarenessUser } from "../auth/profile";
 import { DocumentSession, indexedDbName } from "../collab/document-session";
 import { CollabHub } from "../collab/hub";
-import { navigate } from "../router";
+import { navigate, parseRoute } from "../router";
 import { renderTopBar } from "../pages/top-bar";
 import { h, icon } from "../ui/dom";
 import { confirm, prompt } from "../ui/dialog";
@@ -328,6 +328,12 @@ export function renderIde(ctx: AppContext, projectId: string, initialPath: strin
 
   return {
     element,
+    follow(hash) {
+      const route = parseRoute(hash);
+      if (route.name !== "ide" || route.projectId !== projectId) return false;
+      if (route.path && normalize(route.path) !== active) void openFile(route.path);
+      return true;
+    },
     dispose() {
       window.removeEventListener("vibe:profile", onProfile);
       window.removeEventListener("keydown", onKey);
