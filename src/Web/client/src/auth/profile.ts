@@ -8,7 +8,7 @@ export interface Profile {
   color: string;
 }
 
-export const PALETTE = ["#e5484d", "#f76b15", "#ffc53d", "#46a758", "#12a594", "#0090ff", "#6e56cf", "#d6409f"];
+export const PALETTE = ["#e5484d", "#f76b15", "#a16207", "#46a758", "#12a594", "#0090ff", "#6e56cf", "#d6409f"];
 
 export function loadProfile(pubkey: string): Profile {
   try {
