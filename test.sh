@@ -20,7 +20,7 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
 fi
 
 # npm packages for tests and benchmarks that drive the real yjs under node.
-for dir in tests/interop; do
+for dir in tests/interop tests/e2e; do
   if [ -f "$dir/package.json" ]; then
     log "npm ci in $dir"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed in $dir"; echo "0 passed, 1 failed"; exit 1; }
@@ -56,6 +56,16 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
 done
+# The browser client's unit tests (node's test runner, bundled by esbuild).
+log "testing src/Web/client"
+client_log="$results/client.log"
+(cd src/Web/client && npm test) 2>&1 | tee "$client_log"
+cp=$(grep -Eo '^(# |ℹ )pass [0-9]+' "$client_log" | grep -Eo '[0-9]+$' | tail -n 1)
+cf=$(grep -Eo '^(# |ℹ )fail [0-9]+' "$client_log" | grep -Eo '[0-9]+$' | tail -n 1)
+if [ -z "$cp" ]; then cf=$(( ${cf:-0} + 1 )); status=1; fi
+passed=$((passed + ${cp:-0}))
+failed=$((failed + ${cf:-0}))
+
 # A project that crashed before writing results counts as a failure.
 expected=$(ls tests/*/*.csproj | wc -l)
 written=$(ls "$results"/*.trx 2>/dev/null | wc -l)
