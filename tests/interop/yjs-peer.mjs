@@ -129,7 +129,14 @@ const run = (req) => {
     case 'json': return JSON.stringify(peerOf(req.peer).doc.toJSON())
     case 'final': {
       const doc = peerOf(req.peer).doc
-      return { json: JSON.stringify(doc.toJSON()), v1: b64(Y.encodeStateAsUpdate(doc)), v2: b64(Y.encodeStateAsUpdateV2(doc)), sv: b64(Y.encodeStateVector(doc)) }
+      // core: the state without pending structs and deletes (encodeStateAsUpdate merges those in).
+      const { pendingStructs, pendingDs } = doc.store
+      doc.store.pendingStructs = null
+      doc.store.pendingDs = null
+      const core = b64(Y.encodeStateAsUpdate(doc))
+      doc.store.pendingStructs = pendingStructs
+      doc.store.pendingDs = pendingDs
+      return { json: JSON.stringify(doc.toJSON()), v1: b64(Y.encodeStateAsUpdate(doc)), core, pending: !!(pendingStructs || pendingDs), sv: b64(Y.encodeStateVector(doc)) }
     }
     case 'merge': return b64(req.v2 ? Y.mergeUpdatesV2(req.updates.map(bytes)) : Y.mergeUpdates(req.updates.map(bytes)))
     case 'toV2': return b64(Y.convertUpdateFormatV1ToV2(bytes(req.update)))

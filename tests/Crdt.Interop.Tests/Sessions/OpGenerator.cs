@@ -4,7 +4,14 @@ using System.Text.Json.Nodes;
 namespace Vibe.Crdt.Interop.Tests.Sessions;
 
 /// <summary>Which kinds of operation and delivery a session may use.</summary>
-public sealed record SessionFeatures(bool Text = true, bool Formatting = true, bool Maps = true, bool Arrays = true, bool Xml = true, bool Astral = true);
+public sealed record SessionFeatures(bool Text = true, bool Formatting = true, bool Maps = true, bool Arrays = true, bool Xml = true, bool Astral = true, bool Merged = true)
+{
+    public static SessionFeatures FromEnvironment()
+    {
+        var off = (Environment.GetEnvironmentVariable("CRDT_INTEROP_OFF") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new SessionFeatures(!off.Contains("text"), !off.Contains("formatting"), !off.Contains("maps"), !off.Contains("arrays"), !off.Contains("xml"), !off.Contains("astral"), !off.Contains("merged"));
+    }
+}
 
 /// <summary>Draws random operations over the four roots; positions are fractions so each peer resolves them on its own state.</summary>
 public sealed class OpGenerator(Random rng, SessionFeatures features)

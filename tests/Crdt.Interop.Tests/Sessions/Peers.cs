@@ -6,8 +6,8 @@ namespace Vibe.Crdt.Interop.Tests.Sessions;
 /// <summary>An update a peer emitted: v1 always, v2 when the peer's engine produces it.</summary>
 public sealed record EmittedUpdate(byte[] V1, byte[]? V2);
 
-/// <summary>The end state of a peer that every other peer must match.</summary>
-public sealed record PeerState(string Json, byte[] Update, byte[] StateVector);
+/// <summary>The end state of a peer that every other peer must match; Core leaves out pending structs and deletes.</summary>
+public sealed record PeerState(string Json, byte[] Update, byte[] StateVector, byte[] Core, bool Pending);
 
 /// <summary>One replica in a session: a yjs document in node or a Vibe.Crdt document in-process.</summary>
 public interface IPeer
@@ -58,7 +58,8 @@ public sealed class YjsPeer : IPeer
     public PeerState Final()
     {
         var r = _host.Call(new JsonObject { ["cmd"] = "final", ["peer"] = Name })!;
-        return new PeerState(r["json"]!.GetValue<string>(), Convert.FromBase64String(r["v1"]!.GetValue<string>()), Convert.FromBase64String(r["sv"]!.GetValue<string>()));
+        return new PeerState(r["json"]!.GetValue<string>(), Convert.FromBase64String(r["v1"]!.GetValue<string>()), Convert.FromBase64String(r["sv"]!.GetValue<string>()),
+            Convert.FromBase64String(r["core"]!.GetValue<string>()), r["pending"]!.GetValue<bool>());
     }
 
     public void Drop() => _host.Call(new JsonObject { ["cmd"] = "drop", ["peer"] = Name });
@@ -110,5 +111,79 @@ public sealed class VibePeer : IPeer
 
     public byte[] EncodeStateAsUpdate(byte[]? stateVector) => Y.EncodeStateAsUpdate(_doc, stateVector);
 
-    public PeerState Final() => new(JsonText.Stringify(_doc.ToJson()), Y.EncodeStateAsUpdate(_doc), Y.EncodeStateVector(_doc));
+    public PeerState Final()
+    {
+        var update = Y.EncodeStateAsUpdate(_doc);
+        return new PeerState(JsonText.Stringify(_doc.ToJson()), update, Y.EncodeStateVector(_doc), update, false);
+    }
 }
+
+/// <summary>
+/// A Vibe.Crdt peer with a yjs twin fed exactly the same operations and updates; after every step both must
+/// hold the same state, so the first diverging step of a failing seed is pinpointed.
+/// </summary>
+public sealed class ShadowedVibePeer : IPeer
+{
+    private readonly VibePeer _vibe;
+    private readonly YjsPeer _twin;
+    private readonly YjsHost _host;
+    private readonly long _clientId;
+    private readonly bool _gc;
+    private readonly List<PeerStep> _steps = new();
+    private int _step;
+
+    public ShadowedVibePeer(YjsHost host, string name, long clientId, bool gc, bool v2)
+    {
+        _host = host;
+        _clientId = clientId;
+        _gc = gc;
+        _vibe = new VibePeer(name, clientId, gc, v2);
+        _twin = new YjsPeer(host, name + "-twin", clientId, gc);
+    }
+
+    public string Name => _vibe.Name;
+    public bool AcceptsV2 => _vibe.AcceptsV2;
+
+    public IReadOnlyList<EmittedUpdate> Apply(JsonObject op) => Step(new PeerStep(op, null, false), "op " + op.ToJsonString(), () => _twin.Apply(op), () => _vibe.Apply(op));
+
+    public IReadOnlyList<EmittedUpdate> Receive(byte[] update, bool v2) =>
+        Step(new PeerStep(null, update, v2), $"receive {(v2 ? "v2" : "v1")} {Convert.ToBase64String(update)}", () => _twin.Receive(update, v2), () => _vibe.Receive(update, v2));
+
+    private IReadOnlyList<EmittedUpdate> Step(PeerStep record, string what, Func<IReadOnlyList<EmittedUpdate>> twin, Func<IReadOnlyList<EmittedUpdate>> vibe)
+    {
+        _step++;
+        _steps.Add(record);
+        var before = _twin.Final();
+        var expected = twin();
+        IReadOnlyList<EmittedUpdate> actual;
+        try
+        {
+            actual = vibe();
+        }
+        catch (Exception e)
+        {
+            throw new DivergenceException($"{Name} step {_step}: {what}\n  state before (yjs v1): {Convert.ToBase64String(before.Update)}\n  Vibe.Crdt threw: {e}\n" + Minimizer.Minimize(_host, _clientId, _gc, _steps));
+        }
+        var want = _twin.Final();
+        var got = _vibe.Final();
+        var emittedSame = expected.Count == actual.Count && expected.Zip(actual).All(p => p.First.V1.AsSpan().SequenceEqual(p.Second.V1));
+        // Vibe.Crdt's encodeStateAsUpdate leaves out pending structs (yjs merges them in), so the twin's core state is compared.
+        if (want.Json != got.Json || !want.Core.AsSpan().SequenceEqual(got.Update) || !emittedSame)
+        {
+            throw new DivergenceException(
+                $"{Name} step {_step}: {what}\n  state before (yjs v1): {Convert.ToBase64String(before.Update)}\n" +
+                $"  yjs  json {want.Json}\n  vibe json {got.Json}\n  yjs  state {Convert.ToBase64String(want.Core)} (pending: {want.Pending})\n  vibe state {Convert.ToBase64String(got.Update)}\n" +
+                $"  yjs  emitted [{string.Join(", ", expected.Select(u => Convert.ToBase64String(u.V1)))}]\n  vibe emitted [{string.Join(", ", actual.Select(u => Convert.ToBase64String(u.V1)))}]\n" +
+                Minimizer.Minimize(_host, _clientId, _gc, _steps));
+        }
+        return actual;
+    }
+
+    public byte[] StateVector() => _vibe.StateVector();
+    public byte[] EncodeStateAsUpdate(byte[]? stateVector) => _vibe.EncodeStateAsUpdate(stateVector);
+    public PeerState Final() => _vibe.Final();
+    public void Drop() => _twin.Drop();
+}
+
+/// <summary>A Vibe.Crdt peer stopped matching its yjs twin.</summary>
+public sealed class DivergenceException(string message) : Exception(message);

@@ -22,8 +22,12 @@ public sealed class Session
     private readonly Dictionary<IPeer, List<Message>> _queues = new();
     private readonly List<string> _log = new();
 
-    public Session(YjsHost host, int seed, SessionFeatures features, bool vibeAcceptsV2)
+    private readonly bool _shadow;
+
+    /// <param name="shadow">Give every Vibe.Crdt peer a yjs twin and stop at the first step where they differ (diagnosis).</param>
+    public Session(YjsHost host, int seed, SessionFeatures features, bool vibeAcceptsV2, bool shadow = false)
     {
+        _shadow = shadow;
         _host = host;
         _seed = seed;
         _rng = new Random(seed);
@@ -38,13 +42,21 @@ public sealed class Session
         {
             return RunCore();
         }
+        catch (DivergenceException e)
+        {
+            return $"seed {_seed}: first divergence from the yjs twin: {e.Message}";
+        }
         catch (Exception e)
         {
             return Describe($"exception: {e}");
         }
         finally
         {
-            foreach (var p in _peers) if (p is YjsPeer y) y.Drop();
+            foreach (var p in _peers)
+            {
+                if (p is YjsPeer y) y.Drop();
+                if (p is ShadowedVibePeer s) s.Drop();
+            }
         }
     }
 
@@ -60,7 +72,9 @@ public sealed class Session
             do id = _rng.Next(4) == 0 ? _rng.NextInt64(1L << 32, 1L << 53) : _rng.Next(1, int.MaxValue);
             while (!usedIds.Add(id));
             var name = $"s{_seed}p{i}";
-            IPeer peer = i < yjsCount ? new YjsPeer(_host, name, id, gc) : new VibePeer(name, id, gc, _vibeV2);
+            IPeer peer = i < yjsCount ? new YjsPeer(_host, name, id, gc)
+                : _shadow ? new ShadowedVibePeer(_host, name, id, gc, _vibeV2)
+                : new VibePeer(name, id, gc, _vibeV2);
             _peers.Add(peer);
             _queues[peer] = new List<Message>();
             _log.Add($"peer {name} {(peer is YjsPeer ? "yjs" : "vibe")} client {id} gc {gc}");
@@ -133,7 +147,7 @@ public sealed class Session
                 Deliver(receiver, m.From, m.V1, m.V2);
                 break;
             }
-            case < 8 when queue.Count > 1:
+            case < 8 when queue.Count > 1 && _features.Merged:
             {
                 // Several queued updates merged by yjs's mergeUpdates into one.
                 var take = Math.Min(queue.Count, 2 + _rng.Next(3));

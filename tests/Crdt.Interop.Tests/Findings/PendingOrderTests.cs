@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using Vibe.Crdt.Interop.Tests.Sessions;
+using Xunit;
+
+namespace Vibe.Crdt.Interop.Tests.Findings;
+
+/// <summary>Small out-of-order deliveries made with yjs, checked against a yjs document fed the same way.</summary>
+public sealed class PendingOrderTests(YjsFixture fixture) : IClassFixture<YjsFixture>
+{
+    private static JsonObject Op(string k, string s, double r = 0.99) => new() { ["k"] = k, ["r"] = r, ["s"] = s };
+
+    private void Check(string name, params byte[][] updates)
+    {
+        var yjs = new YjsPeer(fixture.Host, "check-" + name, 1, true);
+        var vibe = new VibePeer("v", 2, true, false);
+        try
+        {
+            foreach (var u in updates)
+            {
+                yjs.Receive(u, false);
+                vibe.Receive(u, false);
+            }
+            var want = yjs.Final();
+            var got = vibe.Final();
+            Assert.Equal(want.Json, got.Json);
+            Assert.Equal(Convert.ToBase64String(want.Update), Convert.ToBase64String(got.Update));
+        }
+        finally
+        {
+            yjs.Drop();
+        }
+    }
+
+    [Fact]
+    public void Second_client_item_before_the_item_it_follows()
+    {
+        var a = new YjsPeer(fixture.Host, "po-a1", 5, true);
+        var b = new YjsPeer(fixture.Host, "po-b1", 6, true);
+        try
+        {
+            var ua = a.Apply(Op("ti", "a"))[0].V1;
+            b.Receive(ua, false);
+            var ub = b.Apply(Op("ti", "b"))[0].V1;
+            Check("1", ub, ua);
+        }
+        finally { a.Drop(); b.Drop(); }
+    }
+
+    [Fact]
+    public void Two_blocked_updates_from_two_clients_then_the_missing_one()
+    {
+        var a = new YjsPeer(fixture.Host, "po-a2", 5, true);
+        var b = new YjsPeer(fixture.Host, "po-b2", 6, true);
+        try
+        {
+            var ua0 = a.Apply(Op("ti", "a"))[0].V1;
+            var ua1 = a.Apply(new JsonObject { ["k"] = "ms", ["key"] = "k", ["v"] = 1 })[0].V1;
+            b.Receive(ua0, false);
+            b.Receive(ua1, false);
+            var ub = b.Apply(Op("ti", "b"))[0].V1;
+            var ub2 = b.Apply(new JsonObject { ["k"] = "ms", ["key"] = "k", ["v"] = 2 })[0].V1;
+            Check("2", ub, ua1, ub2, ua0);
+        }
+        finally { a.Drop(); b.Drop(); }
+    }
+
+    [Fact]
+    public void Blocked_update_then_unrelated_update_then_the_missing_one()
+    {
+        var a = new YjsPeer(fixture.Host, "po-a3", 5, true);
+        try
+        {
+            var u0 = a.Apply(Op("ti", "a"))[0].V1;
+            var u1 = a.Apply(Op("ti", "b"))[0].V1;
+            var c = new YjsPeer(fixture.Host, "po-c3", 7, true);
+            var uc = c.Apply(new JsonObject { ["k"] = "ms", ["key"] = "z", ["v"] = 3 })[0].V1;
+            c.Drop();
+            Check("3", u1, uc, u0);
+        }
+        finally { a.Drop(); }
+    }
+
+    [Fact]
+    public void Blocked_delete_then_the_missing_insert()
+    {
+        var a = new YjsPeer(fixture.Host, "po-a4", 5, true);
+        try
+        {
+            var u0 = a.Apply(Op("ti", "abc"))[0].V1;
+            var u1 = a.Apply(new JsonObject { ["k"] = "td", ["r"] = 0.4, ["n"] = 1 })[0].V1;
+            var u2 = a.Apply(Op("ti", "d"))[0].V1;
+            Check("4", u2, u1, u0);
+            Check("4b", u1, u0, u2);
+        }
+        finally { a.Drop(); }
+    }
+}
