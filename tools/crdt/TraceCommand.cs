@@ -49,7 +49,7 @@ internal static class TraceCommand
         var decodeMs = sw.Elapsed.TotalMilliseconds;
         ok = ok && fresh.GetText("text").ToString() == endContent;
 
-        Console.WriteLine($"{{\"trace\":{Str(name)},\"ops\":{ops},\"ms\":{Num(ms)},\"decodeMs\":{Num(decodeMs)},\"v1Bytes\":{v1.Length},\"v2Bytes\":0,\"heapBytes\":{heap},\"ok\":{(ok ? "true" : "false")}}}");
+        Console.WriteLine($"{{\"trace\":{Str(name)},\"ops\":{ops},\"ms\":{Num(ms)},\"decodeMs\":{Num(decodeMs)},\"v1Bytes\":{v1.Length},\"v2Bytes\":{Y.EncodeStateAsUpdateV2(finalDoc).Length},\"heapBytes\":{heap},\"ok\":{(ok ? "true" : "false")}}}");
         return ok ? 0 : 1;
     }
 

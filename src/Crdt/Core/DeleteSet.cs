@@ -58,6 +58,26 @@ public sealed class DeleteSet
         }
     }
 
+    /// <summary>Union of several delete sets, sorted and merged (yjs mergeDeleteSets).</summary>
+    public static DeleteSet Merge(IEnumerable<DeleteSet> sets)
+    {
+        var merged = new DeleteSet();
+        foreach (var ds in sets)
+        {
+            foreach (var (client, ranges) in ds.Clients)
+            {
+                if (!merged.Clients.TryGetValue(client, out var list))
+                {
+                    list = new List<DeleteRange>(ranges.Count);
+                    merged.Clients[client] = list;
+                }
+                list.AddRange(ranges);
+            }
+        }
+        merged.SortAndMerge();
+        return merged;
+    }
+
     public bool IsDeleted(Id id)
     {
         if (!Clients.TryGetValue(id.Client, out var list)) return false;
@@ -143,7 +163,7 @@ public sealed class DeleteSet
                 var clock = decoder.ReadDsClock();
                 var len = decoder.ReadDsLen();
                 if (clock + len > Lib0Reader.MaxSafeInteger) throw new CrdtFormatException("Delete range out of range");
-                if (len > 0) list.Add(new DeleteRange(clock, len));
+                list.Add(new DeleteRange(clock, len));
             }
         }
         return ds;

@@ -41,7 +41,7 @@ public static class JsonText
                 sb.Append('}');
                 return true;
             }
-            case IList<object?> list:
+            case System.Collections.IList list:
                 sb.Append('[');
                 for (var i = 0; i < list.Count; i++)
                 {

@@ -157,7 +157,7 @@ public sealed class Lib0Writer
                     WriteAny(item);
                 }
                 break;
-            case IList<object?> list:
+            case System.Collections.IList list:
                 WriteByte(117);
                 WriteVarUint((ulong)list.Count);
                 for (var i = 0; i < list.Count; i++) WriteAny(list[i]);

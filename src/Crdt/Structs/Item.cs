@@ -190,6 +190,8 @@ public sealed class Item : AbstractStruct
         }
 
         var parent = Parent;
+        // Remote content nested beyond the limit is treated like content of a collected parent.
+        if (parent != null && Content is ContentType && parent.Depth + 1 >= AbstractType.MaxNestingDepth) parent = Parent = null;
         if (parent == null)
         {
             new GcStruct(Id, Length).Integrate(tx, 0);

@@ -23,10 +23,17 @@ public abstract class AbstractType
 
     public AbstractType? Parent => Item?.Parent;
 
+    /// <summary>Deepest nesting of types a document may hold; deeper content is dropped so recursion stays bounded.</summary>
+    public const int MaxNestingDepth = 512;
+
+    /// <summary>0 for roots, parent depth + 1 for nested types.</summary>
+    public int Depth { get; private set; }
+
     internal virtual void Integrate(Doc doc, Item? item)
     {
         Doc = doc;
         Item = item;
+        Depth = item?.Parent is { } p ? p.Depth + 1 : 0;
         if (Prelim != null)
         {
             var work = Prelim;
@@ -151,6 +158,7 @@ public abstract class AbstractType
                     left.Integrate(tx, 0);
                     break;
                 case AbstractType t:
+                    if (Depth + 1 >= MaxNestingDepth) throw new InvalidOperationException("Types nested too deeply");
                     Pack();
                     left = new Item(new Id(own, store.GetState(own)), left, left?.LastId, right, right?.Id, this, null, new ContentType(t));
                     left.Integrate(tx, 0);
@@ -253,6 +261,7 @@ public abstract class AbstractType
 
     internal void MapSet(Transaction tx, string key, object? value)
     {
+        if (value is AbstractType && Depth + 1 >= MaxNestingDepth) throw new InvalidOperationException("Types nested too deeply");
         MapField.TryGetValue(key, out var left);
         var doc = tx.Doc;
         var own = doc.ClientId;

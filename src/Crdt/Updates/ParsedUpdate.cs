@@ -10,21 +10,26 @@ internal sealed class ParsedUpdate
     public Dictionary<long, List<AbstractStruct>> Structs { get; } = new();
     public DeleteSet DeleteSet { get; set; } = new();
 
-    public static ParsedUpdate Read(IUpdateDecoder decoder)
+    /// <summary>Structs in the order the update lists them (a client may appear in several blocks).</summary>
+    public List<AbstractStruct> Flat { get; } = new();
+
+    public static ParsedUpdate Read(IUpdateDecoder decoder, bool keepFlat = false)
     {
         var update = new ParsedUpdate();
-        ReadStructs(decoder, update.Structs);
+        ReadStructs(decoder, update.Structs, keepFlat ? update.Flat : null);
         update.DeleteSet = DeleteSet.Read(decoder);
         return update;
     }
 
-    private static void ReadStructs(IUpdateDecoder decoder, Dictionary<long, List<AbstractStruct>> clientRefs)
+    private static void ReadStructs(IUpdateDecoder decoder, Dictionary<long, List<AbstractStruct>> clientRefs, List<AbstractStruct>? flat)
     {
         var rest = decoder.Rest;
-        var numClients = rest.ReadBoundedCount(3);
+        var numClients = rest.ReadBoundedCount(2);
         for (var c = 0; c < numClients; c++)
         {
-            var numStructs = rest.ReadBoundedCount(decoder.MinDsRangeBytes / 2);
+            var numStructsRaw = rest.ReadVarUint();
+            if (numStructsRaw > decoder.MaxStructCount) throw new CrdtFormatException("Struct count exceeds the input");
+            var numStructs = (int)numStructsRaw;
             var client = decoder.ReadClient();
             var clock = rest.ReadVarUint();
             var refs = new List<AbstractStruct>(Math.Min(numStructs, 1024));
@@ -56,6 +61,7 @@ internal sealed class ParsedUpdate
                 refs.Add(s);
             }
             clientRefs[client] = refs;
+            flat?.AddRange(refs);
         }
     }
 
@@ -140,7 +146,7 @@ internal sealed class ParsedUpdate
     private static int ReadListLength(IUpdateDecoder decoder)
     {
         var len = decoder.ReadLen();
-        if (len > decoder.Rest.Remaining + 1024 || len > int.MaxValue) throw new CrdtFormatException("Content length exceeds the input");
+        if (len > decoder.MaxStructCount + 1024 || len > int.MaxValue) throw new CrdtFormatException("Content length exceeds the input");
         return (int)len;
     }
 }

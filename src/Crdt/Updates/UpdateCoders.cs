@@ -5,7 +5,8 @@ namespace Vibe.Crdt.Updates;
 /// <summary>Field-level writer of an update; v1 writes everything inline, v2 splits fields into columns.</summary>
 public interface IUpdateEncoder
 {
-    Lib0Writer Rest { get; }
+    /// <summary>The stream for counts and clocks; replaceable so merged updates can buffer one client block at a time.</summary>
+    Lib0Writer Rest { get; set; }
     void WriteLeftId(Id id);
     void WriteRightId(Id id);
     void WriteClient(long client);
@@ -30,6 +31,8 @@ public interface IUpdateDecoder
     Lib0Reader Rest { get; }
     /// <summary>Fewest bytes one delete range can take in the rest stream (to bound counts).</summary>
     int MinDsRangeBytes { get; }
+    /// <summary>Largest struct count a client block of this input may claim.</summary>
+    long MaxStructCount { get; }
     Id ReadLeftId();
     Id ReadRightId();
     long ReadClient();
@@ -49,7 +52,7 @@ public interface IUpdateDecoder
 
 public sealed class UpdateEncoderV1 : IUpdateEncoder
 {
-    public Lib0Writer Rest { get; } = new();
+    public Lib0Writer Rest { get; set; } = new();
 
     public void WriteLeftId(Id id)
     {
@@ -85,6 +88,7 @@ public sealed class UpdateDecoderV1 : IUpdateDecoder
 
     public Lib0Reader Rest { get; }
     public int MinDsRangeBytes => 2;
+    public long MaxStructCount => Rest.Remaining;
 
     public Id ReadLeftId() => new(Rest.ReadVarUint(), Rest.ReadVarUint());
     public Id ReadRightId() => new(Rest.ReadVarUint(), Rest.ReadVarUint());

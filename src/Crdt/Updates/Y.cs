@@ -13,21 +13,20 @@ public static class Y
         doc.Transact(tx => UpdateIntegrator.Apply(tx, parsed), origin, false);
     }
 
-    /// <summary>Applies a v2 update (not supported yet: always rejected with <see cref="CrdtFormatException"/>).</summary>
+    /// <summary>Applies a v2 update; malformed input throws <see cref="CrdtFormatException"/> and leaves the document untouched.</summary>
     public static void ApplyUpdateV2(Doc doc, byte[] update, object? origin = null)
     {
         var parsed = Parse(update, v2: true);
         doc.Transact(tx => UpdateIntegrator.Apply(tx, parsed), origin, false);
     }
 
-    internal static ParsedUpdate Parse(byte[] update, bool v2)
+    internal static ParsedUpdate Parse(byte[] update, bool v2, bool keepFlat = false)
     {
         try
         {
             var reader = new Lib0Reader(update);
-            if (v2) throw new CrdtFormatException("Update format v2 is not supported yet");
-            IUpdateDecoder decoder = new UpdateDecoderV1(reader);
-            return ParsedUpdate.Read(decoder);
+            IUpdateDecoder decoder = v2 ? new UpdateDecoderV2(reader) : new UpdateDecoderV1(reader);
+            return ParsedUpdate.Read(decoder, keepFlat);
         }
         catch (CrdtFormatException)
         {
@@ -39,13 +38,80 @@ public static class Y
         }
     }
 
-    public static byte[] EncodeStateAsUpdate(Doc doc, byte[]? encodedStateVector = null)
+    /// <summary>Everything the document has that the given state vector lacks (all of it when null), including pending content.</summary>
+    public static byte[] EncodeStateAsUpdate(Doc doc, byte[]? encodedStateVector = null) => EncodeStateAsUpdate(doc, encodedStateVector, v2: false);
+
+    /// <summary>As <see cref="EncodeStateAsUpdate(Doc, byte[])"/> in update format v2.</summary>
+    public static byte[] EncodeStateAsUpdateV2(Doc doc, byte[]? encodedStateVector = null) => EncodeStateAsUpdate(doc, encodedStateVector, v2: true);
+
+    private static IUpdateEncoder NewEncoder(bool v2) => v2 ? new UpdateEncoderV2() : new UpdateEncoderV1();
+
+    private static byte[] EncodeStateAsUpdate(Doc doc, byte[]? encodedStateVector, bool v2)
     {
         var target = encodedStateVector == null ? new Dictionary<long, long>() : DecodeStateVector(encodedStateVector);
-        var encoder = new UpdateEncoderV1();
+        var encoder = NewEncoder(v2);
         UpdateWriter.WriteStateAsUpdate(encoder, doc, target);
-        return encoder.ToArray();
+        var main = encoder.ToArray();
+        var store = doc.Store;
+        if (store.PendingDeletes == null && store.PendingStructs == null) return main;
+        var updates = new List<byte[]> { main };
+        if (store.PendingDeletes != null)
+        {
+            var ds = NewEncoder(v2);
+            ds.Rest.WriteVarUint(0UL);
+            store.PendingDeletes.Write(ds);
+            updates.Add(ds.ToArray());
+        }
+        if (store.PendingStructs != null)
+        {
+            var pending = NewEncoder(v2);
+            var pendingStore = new StructStore();
+            foreach (var (client, list) in store.PendingStructs.Structs)
+            {
+                var withGaps = new List<Structs.AbstractStruct>();
+                foreach (var s in list)
+                {
+                    if (withGaps.Count > 0)
+                    {
+                        var last = withGaps[^1];
+                        var end = last.Id.Clock + last.Length;
+                        if (s.Id.Clock > end) withGaps.Add(new Structs.SkipStruct(new Id(client, end), s.Id.Clock - end));
+                        else if (s.Id.Clock < end) continue;
+                    }
+                    withGaps.Add(s);
+                }
+                pendingStore.Clients[client] = withGaps;
+            }
+            UpdateWriter.WriteClientsStructs(pending, pendingStore, new Dictionary<long, long>());
+            pending.Rest.WriteVarUint(0UL);
+            var sv = encodedStateVector ?? new byte[] { 0 };
+            updates.Add(v2 ? DiffUpdateV2(pending.ToArray(), sv) : DiffUpdate(pending.ToArray(), sv));
+        }
+        return v2 ? MergeUpdatesV2(updates) : MergeUpdates(updates);
     }
+
+    /// <summary>Merges v1 updates into one, as yjs mergeUpdates does (no document needed).</summary>
+    public static byte[] MergeUpdates(IReadOnlyList<byte[]> updates) =>
+        UpdateMerger.Merge(updates, u => Parse(u, v2: false, keepFlat: true), () => new UpdateEncoderV1());
+
+    /// <summary>The part of a v1 update that a peer with the given state vector is missing.</summary>
+    public static byte[] DiffUpdate(byte[] update, byte[] encodedStateVector) =>
+        UpdateMerger.Diff(Parse(update, v2: false, keepFlat: true), DecodeStateVector(encodedStateVector), new UpdateEncoderV1());
+
+    public static byte[] MergeUpdatesV2(IReadOnlyList<byte[]> updates) =>
+        UpdateMerger.Merge(updates, u => Parse(u, v2: true, keepFlat: true), () => new UpdateEncoderV2());
+
+    public static byte[] DiffUpdateV2(byte[] update, byte[] encodedStateVector) =>
+        UpdateMerger.Diff(Parse(update, v2: true, keepFlat: true), DecodeStateVector(encodedStateVector), new UpdateEncoderV2());
+
+    public static byte[] EncodeStateVectorFromUpdateV2(byte[] update) => UpdateMerger.EncodeStateVectorOf(Parse(update, v2: true, keepFlat: true));
+
+    public static byte[] ConvertUpdateFormatV1ToV2(byte[] update) => UpdateMerger.Convert(Parse(update, v2: false, keepFlat: true), new UpdateEncoderV2());
+
+    public static byte[] ConvertUpdateFormatV2ToV1(byte[] update) => UpdateMerger.Convert(Parse(update, v2: true, keepFlat: true), new UpdateEncoderV1());
+
+    /// <summary>State vector of an encoded v1 update.</summary>
+    public static byte[] EncodeStateVectorFromUpdate(byte[] update) => UpdateMerger.EncodeStateVectorOf(Parse(update, v2: false, keepFlat: true));
 
     public static byte[] EncodeStateVector(Doc doc)
     {
@@ -56,8 +122,14 @@ public static class Y
 
     public static Dictionary<long, long> DecodeStateVector(byte[] encoded)
     {
-        var r = new Lib0Reader(encoded);
-        return UpdateWriter.ReadStateVector(r);
+        try
+        {
+            return UpdateWriter.ReadStateVector(new Lib0Reader(encoded));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CrdtFormatException("Malformed state vector", e);
+        }
     }
 
     public static Dictionary<long, long> GetStateVector(Doc doc) => doc.Store.GetStateVector();
