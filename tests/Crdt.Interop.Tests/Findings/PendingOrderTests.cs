@@ -31,6 +31,42 @@ public sealed class PendingOrderTests(YjsFixture fixture) : IClassFixture<YjsFix
         }
     }
 
+    /// <summary>
+    /// Finding F1 (minimised from session seeds): a pending update holds a Skip over some clocks; a later update
+    /// brings real structs inside that range while earlier clocks are still missing. yjs merges them into its
+    /// pending update (the real struct replaces the Skip); the real struct must not be dropped.
+    /// </summary>
+    [Theory]
+    [InlineData("skip-then-real", "AQPM/enE9O+gChXDzP3pxPTvoAoA7ZXjjAYAAxLxiAoHKAEDbWFwATABfgA=", "AQHM/enE9O+gChbEzP3pxPTvoAoOzP3pxPTvoAoPAXoA")]
+    [InlineData("skip-then-real-then-gap-filled", "AQX5+dYYASgBA21hcAIxMAF2AQIxMH0BCg4EAQR0ZXh0BHpoZSIKAcT5+dYYEvn51hgTCsOEPPCfmIBubSYA", "AQL5+dYYAgcBBWFycmF5AgQA+fnWGAIPbyBcb8OEPHomZ2pw5LitAA==", "AQH5+dYYACgBA21hcAFhAX2EBgA=")]
+    [InlineData("skip-then-real-v2", "AQODltWoAiDEg5bVqAIYg5bVqAIZAsOpCgIoAIOW1agCIQF5AXcCa28A", "v2:AAAGw6yq0QQCAhAyARIDxwAoAwF4AQEAAQEBAQECIXcGJsOpInprAA==")]
+    public void Real_structs_arriving_inside_a_pending_skip_are_kept(string name, params string[] updates) =>
+        Check(name, updates.Select(u => u).ToArray());
+
+    private void Check(string name, string[] updates)
+    {
+        var yjs = new YjsPeer(fixture.Host, "check-" + name, 1, true);
+        var vibe = new VibePeer("v", 2, true, true);
+        try
+        {
+            foreach (var u in updates)
+            {
+                var v2 = u.StartsWith("v2:", StringComparison.Ordinal);
+                var bytes = Convert.FromBase64String(v2 ? u[3..] : u);
+                yjs.Receive(bytes, v2);
+                vibe.Receive(bytes, v2);
+            }
+            var want = yjs.Final();
+            var got = vibe.Final();
+            Assert.Equal(want.Json, got.Json);
+            Assert.Equal(Convert.ToBase64String(want.Update), Convert.ToBase64String(got.Update));
+        }
+        finally
+        {
+            yjs.Drop();
+        }
+    }
+
     [Fact]
     public void Second_client_item_before_the_item_it_follows()
     {

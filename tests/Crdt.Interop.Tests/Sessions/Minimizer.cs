@@ -65,8 +65,8 @@ public static class Minimizer
             }
             var want = yjs.Final();
             var got = vibe.Final();
-            if (want.Json == got.Json && want.Core.AsSpan().SequenceEqual(got.Update)) return null;
-            return $"    yjs  json {want.Json}\n    vibe json {got.Json}\n    yjs  state {Convert.ToBase64String(want.Core)}\n    vibe state {Convert.ToBase64String(got.Update)}";
+            if (want.Json == got.Json && want.Update.AsSpan().SequenceEqual(got.Update)) return null;
+            return $"    yjs  json {want.Json}\n    vibe json {got.Json}\n    yjs  state {Convert.ToBase64String(want.Update)}\n    vibe state {Convert.ToBase64String(got.Update)}";
         }
         finally
         {

@@ -168,11 +168,11 @@ public sealed class ShadowedVibePeer : IPeer
         var got = _vibe.Final();
         var emittedSame = expected.Count == actual.Count && expected.Zip(actual).All(p => p.First.V1.AsSpan().SequenceEqual(p.Second.V1));
         // Vibe.Crdt's encodeStateAsUpdate leaves out pending structs (yjs merges them in), so the twin's core state is compared.
-        if (want.Json != got.Json || !want.Core.AsSpan().SequenceEqual(got.Update) || !emittedSame)
+        if (want.Json != got.Json || !want.Update.AsSpan().SequenceEqual(got.Update) || !emittedSame)
         {
             throw new DivergenceException(
                 $"{Name} step {_step}: {what}\n  state before (yjs v1): {Convert.ToBase64String(before.Update)}\n" +
-                $"  yjs  json {want.Json}\n  vibe json {got.Json}\n  yjs  state {Convert.ToBase64String(want.Core)} (pending: {want.Pending})\n  vibe state {Convert.ToBase64String(got.Update)}\n" +
+                $"  yjs  json {want.Json}\n  vibe json {got.Json}\n  yjs  state {Convert.ToBase64String(want.Update)} (pending: {want.Pending})\n  vibe state {Convert.ToBase64String(got.Update)}\n" +
                 $"  yjs  emitted [{string.Join(", ", expected.Select(u => Convert.ToBase64String(u.V1)))}]\n  vibe emitted [{string.Join(", ", actual.Select(u => Convert.ToBase64String(u.V1)))}]\n" +
                 Minimizer.Minimize(_host, _clientId, _gc, _steps));
         }
