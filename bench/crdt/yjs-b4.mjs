@@ -26,6 +26,7 @@ const peakRss = () => {
   } catch {}
   return process.resourceUsage().maxRSS * 1024
 }
+const round = (x) => Math.round(x * 1000) / 1000
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
 
 const replay = () => {
@@ -72,7 +73,7 @@ for (let i = 0; i <= runs; i++) {
 }
 console.log(JSON.stringify({
   engine: 'yjs', version: require('yjs/package.json').version, node: process.version, ops: txns.reduce((n, p) => n + p.length, 0), txns: txns.length,
-  applyMs: median(applyMs), decodeMs: median(decodeMs), v1Bytes: v1.length, v2Bytes: v2.length,
+  applyMs: round(median(applyMs)), decodeMs: round(median(decodeMs)), v1Bytes: v1.length, v2Bytes: v2.length,
   heapBytes, peakRssBytes: peakRss(), ok,
   v1Sha256: createHash('sha256').update(v1).digest('hex').toUpperCase()
 }))
