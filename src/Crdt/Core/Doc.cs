@@ -60,6 +60,9 @@ public sealed class Doc
 
     internal bool HasUpdateListeners => Update != null;
 
+    /// <summary>Number of components (undo managers) that need changed parent types even without observers.</summary>
+    internal int ChangeTrackers;
+
     public static long GenerateClientId() => RandomNumberGenerator.GetInt32(int.MaxValue) * 2L + RandomNumberGenerator.GetInt32(2);
 
     internal static Doc FromOptions(string guid, JsObject options)
@@ -178,7 +181,7 @@ public sealed class Doc
             {
                 if (type.Item == null || !type.Item.IsDeleted) type.CallObserver(tx, subs);
             }
-            Events.CallDeepObservers(tx);
+            if (tx.HasChangedParentTypes) Events.CallDeepObservers(tx);
             AfterTransaction?.Invoke(tx);
             if (tx.NeedFormattingCleanup) YText.CleanupAfterTransaction(tx);
         }
@@ -211,7 +214,7 @@ public sealed class Doc
                 var bytes = UpdateWriter.EncodeTransaction(tx);
                 if (bytes != null) Update.Invoke(bytes, tx.Origin, tx);
             }
-            if (tx.SubdocsAdded.Count > 0 || tx.SubdocsRemoved.Count > 0 || tx.SubdocsLoaded.Count > 0)
+            if (tx.HasSubdocChanges)
             {
                 foreach (var sub in tx.SubdocsAdded)
                 {

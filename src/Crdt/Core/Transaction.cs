@@ -24,11 +24,17 @@ public sealed class Transaction
     /// <summary>Types changed in this transaction with the map keys touched (null for list changes).</summary>
     public Dictionary<AbstractType, HashSet<string?>> Changed { get; } = new(ReferenceEqualityComparer.Instance);
     /// <summary>Changed types together with every ancestor, each with the events that reached it.</summary>
-    public Dictionary<AbstractType, List<YEvent>> ChangedParentTypes { get; } = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<AbstractType, List<YEvent>>? _changedParentTypes;
+    public Dictionary<AbstractType, List<YEvent>> ChangedParentTypes => _changedParentTypes ??= new(ReferenceEqualityComparer.Instance);
+    internal bool HasChangedParentTypes => _changedParentTypes is { Count: > 0 };
     internal List<Item> MergeStructs { get; } = new();
-    public HashSet<Doc> SubdocsAdded { get; } = new();
-    public HashSet<Doc> SubdocsRemoved { get; } = new();
-    public HashSet<Doc> SubdocsLoaded { get; } = new();
+    private HashSet<Doc>? _subdocsAdded;
+    private HashSet<Doc>? _subdocsRemoved;
+    private HashSet<Doc>? _subdocsLoaded;
+    public HashSet<Doc> SubdocsAdded => _subdocsAdded ??= new();
+    public HashSet<Doc> SubdocsRemoved => _subdocsRemoved ??= new();
+    public HashSet<Doc> SubdocsLoaded => _subdocsLoaded ??= new();
+    internal bool HasSubdocChanges => _subdocsAdded is { Count: > 0 } || _subdocsRemoved is { Count: > 0 } || _subdocsLoaded is { Count: > 0 };
     internal bool NeedFormattingCleanup;
 
     internal long BeforeStateOf(long client) => BeforeState.TryGetValue(client, out var c) ? c : 0;

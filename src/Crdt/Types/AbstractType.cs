@@ -78,12 +78,23 @@ public abstract class AbstractType
 
     internal bool HasDeepObservers => _deepObservers != null;
 
+    private bool AnyAncestorObservesDeep()
+    {
+        for (AbstractType? t = this; t != null; t = t.Item?.Parent)
+        {
+            if (t._deepObservers != null) return true;
+        }
+        return false;
+    }
+
     internal void InvokeDeep(IReadOnlyList<YEvent> events, Transaction tx) => _deepObservers?.Invoke(events, tx);
 
     /// <summary>Creates this type's event and notifies observers (yjs _callObserver).</summary>
     internal virtual void CallObserver(Transaction tx, HashSet<string?> keys)
     {
         if (!tx.Local && SearchMarkers != null) SearchMarkers.Clear();
+        // Events are only built when someone listens on this type or deeply on an ancestor.
+        if (_observers == null && (Doc == null || Doc.ChangeTrackers == 0) && !AnyAncestorObservesDeep()) return;
         Events.CallTypeObservers(this, tx, CreateEvent(tx, keys));
     }
 

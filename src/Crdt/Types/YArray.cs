@@ -45,5 +45,16 @@ public sealed class YArray : AbstractType
     public object? Get(long index) => Doc == null ? _prelim![(int)index] : ListGet(index);
     public List<object?> ToArray() => Doc == null ? new List<object?>(_prelim!) : ListToArray();
 
+    /// <summary>The content as it was at a snapshot (needs a document with Gc = false).</summary>
+    public List<object?> ToArray(Snapshot snapshot)
+    {
+        var result = new List<object?>();
+        for (var n = Start; n != null; n = n.Right)
+        {
+            if (n.Countable && snapshot.IsVisible(n)) result.AddRange(n.Content.GetContent());
+        }
+        return result;
+    }
+
     public override object? ToJson() => ToArray().Select(ValueToJson).ToList();
 }

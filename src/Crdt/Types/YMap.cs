@@ -35,6 +35,14 @@ public sealed class YMap : AbstractType
     public int Count => Doc == null ? _prelim!.Count : MapField.Count(kv => !kv.Value.IsDeleted);
     public IEnumerable<string> Keys => Doc == null ? _prelim!.Keys : MapField.Where(kv => !kv.Value.IsDeleted).Select(kv => kv.Key);
 
+    /// <summary>The value of a key as it was at a snapshot (Undefined when absent then).</summary>
+    public object? Get(string key, Snapshot snapshot)
+    {
+        MapField.TryGetValue(key, out var v);
+        while (v != null && (!snapshot.StateVector.TryGetValue(v.Id.Client, out var clock) || v.Id.Clock >= clock)) v = v.Left;
+        return v != null && snapshot.IsVisible(v) ? v.Content.GetContent()[(int)v.Length - 1] : Undefined.Value;
+    }
+
     public override object? ToJson()
     {
         var o = new JsObject();

@@ -143,6 +143,89 @@ public class YText : AbstractType
         });
     }
 
+    /// <summary>
+    /// The delta as it was at <paramref name="snapshot"/>; with <paramref name="prevSnapshot"/> too, text added or removed
+    /// between them carries a "ychange" attribute ({type:"added"} / {type:"removed"}) like yjs.
+    /// </summary>
+    public List<TextDeltaOp> ToDelta(Snapshot? snapshot, Snapshot? prevSnapshot = null)
+    {
+        if (snapshot == null && prevSnapshot == null) return ToDelta();
+        List<TextDeltaOp> result = new();
+        RequireDoc().Transact(tx =>
+        {
+            snapshot?.SplitAffectedStructs(tx);
+            prevSnapshot?.SplitAffectedStructs(tx);
+            result = ComputeDelta(snapshot, prevSnapshot);
+        }, "cleanup");
+        return result;
+    }
+
+    private static bool Visible(Item n, Snapshot? s) => s == null ? !n.IsDeleted : s.IsVisible(n);
+
+    private List<TextDeltaOp> ComputeDelta(Snapshot? snapshot, Snapshot? prevSnapshot)
+    {
+        var ops = new List<TextDeltaOp>();
+        var current = new Dictionary<string, object?>();
+        var sb = new StringBuilder();
+        void Pack()
+        {
+            if (sb.Length == 0) return;
+            ops.Add(new TextDeltaOp(sb.ToString(), current.Count > 0 ? ToJsObject(current) : null));
+            sb.Clear();
+        }
+        for (var n = Start; n != null; n = n.Right)
+        {
+            if (!(Visible(n, snapshot) || (prevSnapshot != null && Visible(n, prevSnapshot)))) continue;
+            switch (n.Content)
+            {
+                case ContentString s:
+                {
+                    current.TryGetValue("ychange", out var cur);
+                    var curObj = cur as JsObject;
+                    if (snapshot != null && !Visible(n, snapshot))
+                    {
+                        if (curObj == null || !Equals(curObj["type"], "removed"))
+                        {
+                            Pack();
+                            current["ychange"] = new JsObject { ["type"] = "removed" };
+                        }
+                    }
+                    else if (prevSnapshot != null && !Visible(n, prevSnapshot))
+                    {
+                        if (curObj == null || !Equals(curObj["type"], "added"))
+                        {
+                            Pack();
+                            current["ychange"] = new JsObject { ["type"] = "added" };
+                        }
+                    }
+                    else if (cur != null)
+                    {
+                        Pack();
+                        current.Remove("ychange");
+                    }
+                    s.AppendTo(sb);
+                    break;
+                }
+                case ContentType or ContentEmbed:
+                    Pack();
+                    ops.Add(new TextDeltaOp(n.Content.GetContent()[0], current.Count > 0 ? ToJsObject(current) : null));
+                    break;
+                case ContentFormat f:
+                    if (Visible(n, snapshot))
+                    {
+                        Pack();
+                        TextPosition.UpdateAttributes(current, f);
+                    }
+                    break;
+            }
+        }
+        Pack();
+        return ops;
+    }
+
+    /// <summary>The plain text as it was at a snapshot.</summary>
+    public string ToString(Snapshot snapshot) => string.Concat(ToDelta(snapshot).Select(op => op.Insert as string ?? ""));
+
     public List<TextDeltaOp> ToDelta()
     {
         var ops = new List<TextDeltaOp>();
