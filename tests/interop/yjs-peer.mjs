@@ -14,6 +14,17 @@ const bytes = (s) => new Uint8Array(Buffer.from(s, 'base64'))
 // Index of a fraction r in [0,1) over n slots (n >= 1).
 const at = (r, n) => Math.min(n - 1, Math.floor(r * n))
 
+// Text as the index space sees it (embeds count one), and an index moved off the middle of a surrogate pair:
+// editors never split a pair, and yjs peers that split one concurrently end with different U+FFFD replacements.
+const flat = (t) => t.toDelta().map(d => typeof d.insert === 'string' ? d.insert : ' ').join('')
+const snap = (s, i) => (i > 0 && i < s.length && s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) <= 0xdbff && s.charCodeAt(i) >= 0xdc00 && s.charCodeAt(i) <= 0xdfff) ? i + 1 : i
+const textRange = (t, r, n) => {
+  const s = flat(t)
+  const i = snap(s, at(r, s.length))
+  const end = snap(s, Math.min(i + n, s.length))
+  return [i, end - i]
+}
+
 const value = (v) => {
   if (v === null || typeof v !== 'object') return v
   if (Array.isArray(v)) return v.map(value)
@@ -49,8 +60,8 @@ const peerOf = (id) => {
 const editNested = (t, r, s) => {
   if (t instanceof Y.Map) t.set('y', s)
   else if (t instanceof Y.Array) t.insert(at(r, t.length + 1), [s])
-  else if (t instanceof Y.XmlText) t.insert(at(r, t.length + 1), s, { bold: true })
-  else if (t instanceof Y.Text) t.insert(at(r, t.length + 1), s)
+  else if (t instanceof Y.XmlText) t.insert(snap(flat(t), at(r, t.length + 1)), s, { bold: true })
+  else if (t instanceof Y.Text) t.insert(snap(flat(t), at(r, t.length + 1)), s)
   else if (t instanceof Y.XmlElement) { const x = new Y.XmlText(); t.insert(at(r, t.length + 1), [x]); x.insert(0, s) }
 }
 
@@ -69,10 +80,10 @@ const applyOp = (doc, op) => {
   const array = doc.getArray('array')
   const xml = doc.getXmlFragment('xml')
   switch (op.k) {
-    case 'ti': text.insert(at(op.r, text.length + 1), op.s, op.a === undefined ? undefined : value(op.a)); break
-    case 'td': if (text.length > 0) { const i = at(op.r, text.length); text.delete(i, Math.min(op.n, text.length - i)) } break
-    case 'tf': if (text.length > 0) { const i = at(op.r, text.length); text.format(i, Math.min(op.n, text.length - i), value(op.a)) } break
-    case 'te': text.insertEmbed(at(op.r, text.length + 1), value(op.v)); break
+    case 'ti': text.insert(snap(flat(text), at(op.r, text.length + 1)), op.s, op.a === undefined ? undefined : value(op.a)); break
+    case 'td': if (text.length > 0) { const [i, n] = textRange(text, op.r, op.n); text.delete(i, n) } break
+    case 'tf': if (text.length > 0) { const [i, n] = textRange(text, op.r, op.n); text.format(i, n, value(op.a)) } break
+    case 'te': text.insertEmbed(snap(flat(text), at(op.r, text.length + 1)), value(op.v)); break
     case 'ms': map.set(op.key, value(op.v)); break
     case 'md': map.delete(op.key); break
     case 'mt': { const [t, fill] = newType(op.t, op.s); map.set(op.key, t); fill(); break }

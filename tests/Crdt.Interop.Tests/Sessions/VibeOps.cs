@@ -9,6 +9,21 @@ public static class VibeOps
     /// <summary>Index of a fraction r in [0,1) over n slots, as the node script computes it.</summary>
     public static long At(double r, long n) => Math.Min(n - 1, (long)Math.Floor(r * n));
 
+    /// <summary>Text as the index space sees it: embeds count one.</summary>
+    private static string Flat(YText t) => string.Concat(t.ToDelta().Select(op => op.Insert as string ?? " "));
+
+    /// <summary>Moves an index off the middle of a surrogate pair, as the node script does.</summary>
+    private static long Snap(string s, long i) =>
+        i > 0 && i < s.Length && char.IsHighSurrogate(s[(int)i - 1]) && char.IsLowSurrogate(s[(int)i]) ? i + 1 : i;
+
+    private static (long Index, long Length) TextRange(YText t, double r, long n)
+    {
+        var s = Flat(t);
+        var i = Snap(s, At(r, s.Length));
+        var end = Snap(s, Math.Min(i + n, s.Length));
+        return (i, end - i);
+    }
+
     public static object? Value(JsonNode? node)
     {
         switch (node)
@@ -40,8 +55,8 @@ public static class VibeOps
         {
             case YMap m: m.Set("y", s); break;
             case YArray a: a.Insert(At(r, a.Length + 1), s); break;
-            case YXmlText xt: xt.Insert(At(r, xt.Length + 1), s, new JsObject { ["bold"] = true }); break;
-            case YText tx: tx.Insert(At(r, tx.Length + 1), s); break;
+            case YXmlText xt: xt.Insert(Snap(Flat(xt), At(r, xt.Length + 1)), s, new JsObject { ["bold"] = true }); break;
+            case YText tx: tx.Insert(Snap(Flat(tx), At(r, tx.Length + 1)), s); break;
             case YXmlElement e:
             {
                 var x = new YXmlText();
@@ -71,14 +86,14 @@ public static class VibeOps
         var xml = doc.GetXmlFragment("xml");
         switch (S(op, "k"))
         {
-            case "ti": text.Insert(At(R(op), text.Length + 1), S(op), op["a"] is JsonObject a ? (JsObject)Value(a)! : null); break;
+            case "ti": text.Insert(Snap(Flat(text), At(R(op), text.Length + 1)), S(op), op["a"] is JsonObject a ? (JsObject)Value(a)! : null); break;
             case "td":
-                if (text.Length > 0) { var i = At(R(op), text.Length); text.Delete(i, Math.Min(N(op), text.Length - i)); }
+                if (text.Length > 0) { var (i, n) = TextRange(text, R(op), N(op)); text.Delete(i, n); }
                 break;
             case "tf":
-                if (text.Length > 0) { var i = At(R(op), text.Length); text.Format(i, Math.Min(N(op), text.Length - i), (JsObject)Value(op["a"])!); }
+                if (text.Length > 0) { var (i, n) = TextRange(text, R(op), N(op)); text.Format(i, n, (JsObject)Value(op["a"])!); }
                 break;
-            case "te": text.InsertEmbed(At(R(op), text.Length + 1), Value(op["v"])!); break;
+            case "te": text.InsertEmbed(Snap(Flat(text), At(R(op), text.Length + 1)), Value(op["v"])!); break;
             case "ms": map.Set(S(op, "key"), Value(op["v"])); break;
             case "md": map.Delete(S(op, "key")); break;
             case "mt": { var (t, fill) = NewType(S(op, "t"), S(op)); map.Set(S(op, "key"), t); fill(); break; }
