@@ -159,6 +159,16 @@ const run = (req) => {
       if (req.v2) Y.applyUpdateV2(doc, bytes(req.update)); else Y.applyUpdate(doc, bytes(req.update))
       return { json: JSON.stringify(doc.toJSON()), v1: b64(Y.encodeStateAsUpdate(doc)) }
     }
+    case 'replay': {
+      // Applies v1 updates in order to a fresh document and reports its state (toJSON of the named roots).
+      const doc = new Y.Doc({ gc: req.gc !== false })
+      for (const u of req.updates) Y.applyUpdate(doc, bytes(u))
+      const json = {}
+      if (req.text) json.text = doc.getText(req.text).toString()
+      if (req.map) json.map = doc.getMap(req.map).toJSON()
+      if (req.array) json.array = doc.getArray(req.array).toJSON()
+      return { json: JSON.stringify(json), v1: b64(Y.encodeStateAsUpdate(doc)), v2: b64(Y.encodeStateAsUpdateV2(doc)) }
+    }
     case 'batch': return req.cmds.map(handle)
     case 'ping': return 'pong'
     default: throw new Error('unknown command ' + req.cmd)
