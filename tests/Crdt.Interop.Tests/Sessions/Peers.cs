@@ -82,7 +82,8 @@ public sealed class VibePeer : IPeer
         _doc.GetXmlFragment("xml");
         _doc.Update += (u, _, tx) =>
         {
-            if (tx.Local) _emitted.Add(new EmittedUpdate(u, null));
+            // With v2 support the engine's own converter provides the v2 form, so yjs peers receive Vibe.Crdt-encoded v2.
+            if (tx.Local) _emitted.Add(new EmittedUpdate(u, _v2 ? Y.ConvertUpdateFormatV1ToV2(u) : null));
         };
     }
 
@@ -166,14 +167,16 @@ public sealed class ShadowedVibePeer : IPeer
         }
         var want = _twin.Final();
         var got = _vibe.Final();
-        var emittedSame = expected.Count == actual.Count && expected.Zip(actual).All(p => p.First.V1.AsSpan().SequenceEqual(p.Second.V1));
+        var emittedSame = expected.Count == actual.Count && expected.Zip(actual).All(p =>
+            p.First.V1.AsSpan().SequenceEqual(p.Second.V1) && (p.Second.V2 == null || p.First.V2!.AsSpan().SequenceEqual(p.Second.V2)));
         // Vibe.Crdt's encodeStateAsUpdate leaves out pending structs (yjs merges them in), so the twin's core state is compared.
         if (want.Json != got.Json || !want.Update.AsSpan().SequenceEqual(got.Update) || !emittedSame)
         {
             throw new DivergenceException(
                 $"{Name} step {_step}: {what}\n  state before (yjs v1): {Convert.ToBase64String(before.Update)}\n" +
                 $"  yjs  json {want.Json}\n  vibe json {got.Json}\n  yjs  state {Convert.ToBase64String(want.Update)} (pending: {want.Pending})\n  vibe state {Convert.ToBase64String(got.Update)}\n" +
-                $"  yjs  emitted [{string.Join(", ", expected.Select(u => Convert.ToBase64String(u.V1)))}]\n  vibe emitted [{string.Join(", ", actual.Select(u => Convert.ToBase64String(u.V1)))}]\n" +
+                $"  yjs  emitted [{string.Join(", ", expected.Select(u => Convert.ToBase64String(u.V1) + " / v2 " + Convert.ToBase64String(u.V2 ?? [])))}]\n" +
+                $"  vibe emitted [{string.Join(", ", actual.Select(u => Convert.ToBase64String(u.V1) + " / v2 " + Convert.ToBase64String(u.V2 ?? [])))}]\n" +
                 Minimizer.Minimize(_host, _clientId, _gc, _steps));
         }
         return actual;

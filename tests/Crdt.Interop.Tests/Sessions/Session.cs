@@ -44,7 +44,7 @@ public sealed class Session
         }
         catch (DivergenceException e)
         {
-            return $"seed {_seed}: first divergence from the yjs twin: {e.Message}";
+            return $"seed {_seed}: divergence from yjs: {e.Message}";
         }
         catch (Exception e)
         {
@@ -158,7 +158,14 @@ public sealed class Session
                     picked.Add(queue[i]);
                     queue.RemoveAt(i);
                 }
-                var merged = _host.Merge(picked.Select(m => m.V1).ToList());
+                var parts = picked.Select(m => m.V1).ToList();
+                var merged = _host.Merge(parts);
+                // Vibe.Crdt's MergeUpdates must produce yjs's bytes exactly.
+                var own = Y.MergeUpdates(parts);
+                if (!own.AsSpan().SequenceEqual(merged))
+                {
+                    throw new DivergenceException($"MergeUpdates differs from yjs for [{string.Join(", ", parts.Select(Convert.ToBase64String))}]:\n  yjs  {Convert.ToBase64String(merged)}\n  vibe {Convert.ToBase64String(own)}");
+                }
                 Deliver(receiver, "merge(" + string.Join(",", picked.Select(m => m.From)) + ")", merged, null);
                 break;
             }
