@@ -184,4 +184,23 @@ public sealed class TypeTests
         arr.Delete(1);
         Assert.Equal("[{\"retain\":1},{\"delete\":1}]", delta);
     }
+
+    [Fact]
+    public void Text_events_carry_quill_deltas_with_formatting()
+    {
+        var doc = new Doc();
+        var text = doc.GetText("t");
+        text.Insert(0, "hello world");
+        var deltas = new List<string>();
+        text.Observe((e, _) => deltas.Add(JsonText.Stringify(e.Delta)));
+        text.Format(0, 5, new JsObject { ["bold"] = true });
+        text.Insert(6, "big ", new JsObject { ["italic"] = true });
+        text.Delete(0, 2);
+        Assert.Equal(new[]
+        {
+            "[{\"retain\":5,\"attributes\":{\"bold\":true}}]",
+            "[{\"retain\":6},{\"insert\":\"big \",\"attributes\":{\"italic\":true}}]",
+            "[{\"delete\":2}]",
+        }, deltas);
+    }
 }

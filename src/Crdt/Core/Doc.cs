@@ -55,6 +55,8 @@ public sealed class Doc
     public event Action<byte[], object?, Transaction>? Update;
     public event Action<Transaction>? BeforeTransaction;
     public event Action<Transaction>? AfterTransaction;
+    /// <summary>Raised after garbage collection and struct merging; <see cref="Transaction.EncodeUpdate"/> gives the transaction's update.</summary>
+    public event Action<Transaction>? AfterTransactionCleanup;
     /// <summary>Raised when sub-documents were added, removed or loaded.</summary>
     public event Action<SubdocsChange, Transaction>? SubdocsChanged;
 
@@ -115,7 +117,7 @@ public sealed class Doc
     public YMap GetMap(string name = "") => (YMap)Get(name, static () => new YMap());
     public YArray GetArray(string name = "") => (YArray)Get(name, static () => new YArray());
     public YXmlFragment GetXmlFragment(string name = "") => (YXmlFragment)Get(name, static () => new YXmlFragment());
-    public YXmlElement GetXmlElement(string name = "") => (YXmlElement)Get(name, () => new YXmlElement(name));
+    public YXmlElement GetXmlElement(string name = "") => (YXmlElement)Get(name, static () => new YXmlElement());
 
     /// <summary>Gets or defines a root type; a root first created by an update is converted to the requested kind.</summary>
     public AbstractType Get(string name, Func<AbstractType> factory)
@@ -209,6 +211,7 @@ public sealed class Doc
             {
                 ClientId = GenerateClientId();
             }
+            AfterTransactionCleanup?.Invoke(tx);
             if (Update != null)
             {
                 var bytes = UpdateWriter.EncodeTransaction(tx);

@@ -37,6 +37,9 @@ public sealed class Transaction
     internal bool HasSubdocChanges => _subdocsAdded is { Count: > 0 } || _subdocsRemoved is { Count: > 0 } || _subdocsLoaded is { Count: > 0 };
     internal bool NeedFormattingCleanup;
 
+    /// <summary>The v1 update this transaction produced (null when it changed nothing); final once cleanup ran.</summary>
+    public byte[]? EncodeUpdate() => Updates.UpdateWriter.EncodeTransaction(this);
+
     internal long BeforeStateOf(long client) => BeforeState.TryGetValue(client, out var c) ? c : 0;
 
     internal void AddChangedType(AbstractType type, string? parentSub)

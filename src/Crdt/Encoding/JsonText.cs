@@ -29,6 +29,13 @@ public static class JsonText
             case long l: sb.Append(l.ToString(CultureInfo.InvariantCulture)); return true;
             case string s: WriteString(sb, s); return true;
             case JsBigInt: throw new InvalidOperationException("BigInt value can't be serialized in JSON");
+            // yjs cannot stringify these (circular); we emit their JSON view instead of failing.
+            case Types.AbstractType t: return Write(sb, t.ToJson(), depth + 1);
+            case Doc d:
+                sb.Append("{\"guid\":");
+                WriteString(sb, d.Guid);
+                sb.Append('}');
+                return true;
             case byte[] bytes:
             {
                 // JSON.stringify(Uint8Array) gives an object keyed by index.

@@ -41,6 +41,8 @@ public class YText : AbstractType
         return sb.ToString();
     }
 
+    internal override YEvent CreateEvent(Transaction tx, HashSet<string?> keys) => new YTextEvent(this, tx, keys);
+
     internal override void CallObserver(Transaction tx, HashSet<string?> keys)
     {
         base.CallObserver(tx, keys);
@@ -75,13 +77,15 @@ public class YText : AbstractType
         return pos;
     }
 
+    private static readonly JsObject NoAttributes = new();
+
     public void Insert(long index, string text, JsObject? attributes = null)
     {
         if (text.Length == 0) return;
         Transact(tx =>
         {
             var pos = FindPosition(tx, index, attributes == null);
-            var attrs = attributes ?? ToJsObject(pos.CurrentAttributes);
+            var attrs = attributes ?? (pos.CurrentAttributes.Count == 0 ? NoAttributes : ToJsObject(pos.CurrentAttributes));
             InsertContent(tx, pos, new ContentString(text), attrs);
         });
     }
@@ -288,16 +292,28 @@ public class YText : AbstractType
         return new Item(new Id(own, tx.Doc.Store.GetState(own)), left, left?.LastId, right, right?.Id, this, null, content);
     }
 
+    private static readonly List<KeyValuePair<string, object?>> NoNegated = new();
+
     private void InsertContent(Transaction tx, TextPosition pos, AbstractContent content, JsObject attributes)
     {
-        var attrs = new JsObject();
-        foreach (var (k, v) in attributes) attrs[k] = v;
-        foreach (var key in pos.CurrentAttributes.Keys)
+        List<KeyValuePair<string, object?>> negated;
+        if (attributes.Count == 0 && pos.CurrentAttributes.Count == 0)
         {
-            if (!attrs.ContainsKey(key)) attrs[key] = null;
+            // Plain text without formatting around: nothing to open or close (the common typing path).
+            MinimizeAttributeChanges(pos, attributes);
+            negated = NoNegated;
         }
-        MinimizeAttributeChanges(pos, attrs);
-        var negated = InsertAttributes(tx, pos, attrs);
+        else
+        {
+            var attrs = new JsObject();
+            foreach (var (k, v) in attributes) attrs[k] = v;
+            foreach (var key in pos.CurrentAttributes.Keys)
+            {
+                if (!attrs.ContainsKey(key)) attrs[key] = null;
+            }
+            MinimizeAttributeChanges(pos, attrs);
+            negated = InsertAttributes(tx, pos, attrs);
+        }
         if (SearchMarkers != null) SearchMarker.UpdateChanges(SearchMarkers, pos.Index, content.Length);
         var index = pos.Index;
         var right = NewItem(tx, pos.Left, pos.Right, content);
