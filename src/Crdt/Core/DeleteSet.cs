@@ -123,6 +123,22 @@ public sealed class DeleteSet
         return ds;
     }
 
+    /// <summary>Rejects ranges update v2 cannot encode (empty, overlapping or out of order) with <see cref="CrdtFormatException"/>.</summary>
+    internal void RequireEncodableInV2()
+    {
+        foreach (var ranges in Clients.Values)
+        {
+            // v2 stores each range as the distance from the previous range's end and its length minus one.
+            long end = 0;
+            foreach (var r in ranges)
+            {
+                if (r.Length <= 0) throw new CrdtFormatException("Delete range with zero length");
+                if (r.Clock < end) throw new CrdtFormatException("Delete ranges overlap or are out of order");
+                end = r.Clock + r.Length;
+            }
+        }
+    }
+
     /// <summary>Writes clients in descending id order, as yjs does for deterministic bytes.</summary>
     public void Write(IUpdateEncoder encoder)
     {

@@ -1,4 +1,5 @@
 using Vibe.Crdt.Structs;
+using Vibe.Crdt.Updates;
 
 namespace Vibe.Crdt;
 
@@ -8,33 +9,30 @@ internal sealed class PendingStructs
     public Dictionary<long, long> Missing { get; } = new();
     public Dictionary<long, List<AbstractStruct>> Structs { get; } = new();
 
-    /// <summary>Adds structs of another pending set; per client they stay sorted and fully covered duplicates are dropped.</summary>
+    /// <summary>Adds structs of another pending set the way yjs merges its pending update with mergeUpdates.</summary>
     public void MergeFrom(PendingStructs other)
     {
         foreach (var (client, clock) in other.Missing)
         {
             if (!Missing.TryGetValue(client, out var m) || m > clock) Missing[client] = clock;
         }
-        foreach (var (client, list) in other.Structs)
+        // Merging the encoded sets keeps real structs over the overlapping parts of Skips and leaves exactly the structs yjs keeps.
+        var merged = Y.Parse(Y.MergeUpdatesV2(new[] { EncodeV2(), other.EncodeV2() }), v2: true);
+        Structs.Clear();
+        foreach (var (client, list) in merged.Structs) Structs[client] = list;
+    }
+
+    /// <summary>The pending structs as a v2 update without deletions, as yjs stores them.</summary>
+    private byte[] EncodeV2()
+    {
+        var store = new StructStore();
+        foreach (var (client, list) in Structs)
         {
-            if (!Structs.TryGetValue(client, out var mine))
-            {
-                Structs[client] = list;
-                continue;
-            }
-            var all = new List<AbstractStruct>(mine.Count + list.Count);
-            all.AddRange(mine);
-            all.AddRange(list);
-            all.Sort(static (a, b) => a.Id.Clock != b.Id.Clock ? a.Id.Clock.CompareTo(b.Id.Clock) : b.Length.CompareTo(a.Length));
-            var merged = new List<AbstractStruct>(all.Count);
-            long end = -1;
-            foreach (var s in all)
-            {
-                if (s.Id.Clock + s.Length <= end) continue;
-                merged.Add(s);
-                end = s.Id.Clock + s.Length;
-            }
-            Structs[client] = merged;
+            if (list.Count > 0) store.Clients[client] = list;
         }
+        var encoder = new UpdateEncoderV2();
+        UpdateWriter.WriteClientsStructs(encoder, store, new Dictionary<long, long>());
+        encoder.Rest.WriteVarUint(0UL);
+        return encoder.ToArray();
     }
 }

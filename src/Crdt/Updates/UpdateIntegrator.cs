@@ -209,7 +209,8 @@ internal static class UpdateIntegrator
                         else break;
                     }
                 }
-                else (unapplied ??= new DeleteSet()).Add(client, clock, clockEnd - clock);
+                // An empty range deletes nothing; parking it would leave a range update v2 cannot encode.
+                else if (clockEnd > clock) (unapplied ??= new DeleteSet()).Add(client, clock, clockEnd - clock);
             }
         }
         unapplied?.SortAndMerge();

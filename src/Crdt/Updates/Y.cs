@@ -102,11 +102,19 @@ public static class Y
         UpdateMerger.Merge(updates, u => Parse(u, v2: true, keepFlat: true), () => new UpdateEncoderV2());
 
     public static byte[] DiffUpdateV2(byte[] update, byte[] encodedStateVector) =>
-        UpdateMerger.Diff(Parse(update, v2: true, keepFlat: true), DecodeStateVector(encodedStateVector), new UpdateEncoderV2());
+        UpdateMerger.Diff(ParseForV2Output(update, v2: true), DecodeStateVector(encodedStateVector), new UpdateEncoderV2());
 
     public static byte[] EncodeStateVectorFromUpdateV2(byte[] update) => UpdateMerger.EncodeStateVectorOf(Parse(update, v2: true, keepFlat: true));
 
-    public static byte[] ConvertUpdateFormatV1ToV2(byte[] update) => UpdateMerger.Convert(Parse(update, v2: false, keepFlat: true), new UpdateEncoderV2());
+    public static byte[] ConvertUpdateFormatV1ToV2(byte[] update) => UpdateMerger.Convert(ParseForV2Output(update, v2: false), new UpdateEncoderV2());
+
+    /// <summary>Parses an update whose delete set is copied as is into v2 output, so ranges v2 cannot hold are rejected before writing.</summary>
+    private static ParsedUpdate ParseForV2Output(byte[] update, bool v2)
+    {
+        var parsed = Parse(update, v2, keepFlat: true);
+        parsed.DeleteSet.RequireEncodableInV2();
+        return parsed;
+    }
 
     public static byte[] ConvertUpdateFormatV2ToV1(byte[] update) => UpdateMerger.Convert(Parse(update, v2: true, keepFlat: true), new UpdateEncoderV1());
 
