@@ -20,7 +20,7 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
 fi
 
 # npm packages for tests and benchmarks that drive the real yjs under node.
-for dir in tests/interop; do
+for dir in tests/interop tests/e2e; do
   if [ -f "$dir/package.json" ]; then
     log "npm ci in $dir"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed in $dir"; echo "0 passed, 1 failed"; exit 1; }
