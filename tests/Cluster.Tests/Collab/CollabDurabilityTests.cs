@@ -87,11 +87,13 @@ public static class Deadlines
     public static Task UntilReadyAsync(string url, VibeProcess process, TimeSpan deadline, int silos = 1)
     {
         var http = new HttpClient { BaseAddress = new Uri(url) };
+        var last = "no answer";
         return UntilAsync(async () =>
         {
             var ready = await http.GetAsync("/health/ready");
+            last = $"{(int)ready.StatusCode} {await ready.Content.ReadAsStringAsync()}";
             return ready.IsSuccessStatusCode && (await ready.Content.ReadFromJsonAsync<Ready>())!.ActiveSilos >= silos;
-        }, () => $"{process.Name} never ready:\n{process.Output}", deadline);
+        }, () => $"{process.Name} never ready (last: {last}):\n{process.Output}", deadline);
     }
 
     public static int FreePort()
