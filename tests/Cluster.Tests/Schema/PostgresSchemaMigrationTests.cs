@@ -8,7 +8,7 @@ namespace Vibe.Cluster.Tests.Schema;
 public sealed class PostgresSchemaMigrationTests(PostgresFixture postgres)
 {
     private static readonly string[] AllScripts =
-        ["001-orleans-clustering", "002-orleans-storage", "003-orleans-reminders", "004-vibe"];
+        ["001-orleans-clustering", "002-orleans-storage", "003-orleans-reminders", "004-vibe", "005-vibe-settings", "006-documents"];
 
     [Fact]
     public async Task Migrating_twice_applies_every_script_once_and_registers_all_orleans_queries()

@@ -17,9 +17,9 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         var first = await migrator.MigrateAsync(StorageProvider.Sqlite, ConnectionString, CancellationToken.None);
         var second = await migrator.MigrateAsync(StorageProvider.Sqlite, ConnectionString, CancellationToken.None);
 
-        Assert.Equal(["001-orleans-storage", "002-vibe"], first);
+        Assert.Equal(["001-orleans-storage", "002-vibe", "003-documents"], first);
         Assert.Empty(second);
-        Assert.Equal(["001-orleans-storage", "002-vibe"], await ReadStringsAsync("SELECT id FROM vibe_schema_migrations ORDER BY id"));
+        Assert.Equal(["001-orleans-storage", "002-vibe", "003-documents"], await ReadStringsAsync("SELECT id FROM vibe_schema_migrations ORDER BY id"));
         Assert.Equal(
             OrleansQueryKeys.Storage.Order(StringComparer.Ordinal),
             await ReadStringsAsync("SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey"));
@@ -33,7 +33,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
             new SchemaMigrator().MigrateAsync(StorageProvider.Sqlite, ConnectionString, CancellationToken.None))));
 
         Assert.Single(runs, applied => applied.Count > 0);
-        Assert.Equal(["001-orleans-storage", "002-vibe"], await ReadStringsAsync("SELECT id FROM vibe_schema_migrations ORDER BY id"));
+        Assert.Equal(["001-orleans-storage", "002-vibe", "003-documents"], await ReadStringsAsync("SELECT id FROM vibe_schema_migrations ORDER BY id"));
     }
 
     [Fact]
