@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Vibe.Collab.Bench;
+
+public sealed record Settings(int Editors, int Documents, int Rate, int Seconds)
+{
+    public static Settings Parse(string[] args)
+    {
+        int Get(string name, int fallback)
+        {
+            var i = Array.IndexOf(args, "--" + name);
+            return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        }
+        return new Settings(Get("editors", 50), Get("documents", 10), Get("rate", 5), Get("seconds", 30));
+    }
+}
+
+public static class Repo
+{
+    public static string Root()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Vibe.sln")))
+            dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Vibe.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+public static class Ports
+{
+    public static int Free()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public static class Wait
+{
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan deadline, Func<string> failure)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException(failure());
+            await Task.Delay(100);
+        }
+    }
+}
+
+/// <summary>A server under test as a child process, whose CPU time and memory are read from /proc.</summary>
+public sealed class ServerProcess : IDisposable
+{
+    readonly Process _process;
+    readonly StringBuilder _output = new();
+
+    ServerProcess(Process process) => _process = process;
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public static ServerProcess Start(string name, string file, string[] args, Dictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+            info.ArgumentList.Add(a);
+        foreach (var (k, v) in environment)
+            info.Environment[k] = v;
+        var server = new ServerProcess(new Process { StartInfo = info });
+        server._process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        server._process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        server._process.Start();
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+        return server;
+    }
+
+    void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+    }
+
+    /// <summary>User plus system CPU time of the process (Linux /proc; falls back to .NET's view).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>Resident set size now and at its peak (VmRSS, VmHWM), in MiB.</summary>
+    public (double Rss, double Peak) Memory()
+    {
+        double Field(string name)
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+                if (line.StartsWith(name + ":", StringComparison.Ordinal))
+                    return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+            return 0;
+        }
+        return (Field("VmRSS"), Field("VmHWM"));
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+}
+
+/// <summary>Runs tests/e2e/bench.mjs against one server and adds that server's CPU and memory to its JSON.</summary>
+public static class Harness
+{
+    public static async Task<JsonObject> RunAsync(string e2e, string label, string serverUrl, string? token, Settings settings, ServerProcess server)
+    {
+        var options = new JsonObject
+        {
+            ["serverUrl"] = serverUrl,
+            ["token"] = token,
+            ["label"] = label,
+            ["editors"] = settings.Editors,
+            ["documents"] = settings.Documents,
+            ["rate"] = settings.Rate,
+            ["seconds"] = settings.Seconds,
+        };
+        var info = new ProcessStartInfo("node") { WorkingDirectory = e2e, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("bench.mjs");
+        info.ArgumentList.Add(options.ToJsonString());
+        var cpuBefore = server.CpuTime;
+        var (_, baseline) = server.Memory();
+        var clock = Stopwatch.StartNew();
+        using var node = Process.Start(info)!;
+        var stderr = node.StandardError.ReadToEndAsync();
+        double peakRss = 0;
+        var sampling = Task.Run(async () =>
+        {
+            while (!node.HasExited)
+            {
+                peakRss = Math.Max(peakRss, server.Memory().Rss);
+                await Task.Delay(500);
+            }
+        });
+        var stdout = await node.StandardOutput.ReadToEndAsync();
+        await node.WaitForExitAsync();
+        await sampling;
+        var elapsed = clock.Elapsed;
+        var cpu = server.CpuTime - cpuBefore;
+        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'))
+            ?? throw new InvalidOperationException($"{label}: the harness printed no result:\n{stdout}\n{await stderr}");
+        var result = JsonNode.Parse(line)!.AsObject();
+        if (result["error"] is not null)
+            throw new InvalidOperationException($"{label}: {result["error"]}\n{await stderr}\nserver:\n{server.Output}");
+        result["serverCpuSeconds"] = Math.Round(cpu.TotalSeconds, 2);
+        result["serverCpuPercent"] = Math.Round(100 * cpu.TotalSeconds / elapsed.TotalSeconds, 1);
+        result["serverRssMiBStart"] = Math.Round(baseline, 1);
+        result["serverRssMiBPeak"] = Math.Round(Math.Max(peakRss, server.Memory().Peak), 1);
+        return result;
+    }
+}
+
+public static class Report
+{
+    public static void Print(IReadOnlyList<JsonObject> results, Settings settings)
+    {
+        Console.WriteLine($"Collaboration fan-out: {settings.Editors} editors over {settings.Documents} documents, {settings.Rate} keystrokes/s each, {settings.Seconds} s");
+        Console.WriteLine($"{"server",-20} {"upd/s",7} {"deliv/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"CPU s",7} {"CPU %",6} {"RSS MiB",8} {"conv",5}");
+        foreach (var r in results)
+        {
+            Console.WriteLine($"{r["label"],-20} {r["updatesPerSecond"],7} {r["deliveriesPerSecond"],8} {r["p50"],8} {r["p95"],8} {r["p99"],8} {r["max"],8} {r["serverCpuSeconds"],7} {r["serverCpuPercent"],6} {r["serverRssMiBPeak"],8} {r["converged"],5}");
+        }
+        var summary = new JsonObject { ["benchmark"] = "collab-y-websocket-fanout" };
+        foreach (var r in results)
+            summary[(string)r["label"]!] = r.DeepClone();
+        if (results.Count == 2)
+        {
+            static double? Ratio(JsonNode? a, JsonNode? b) =>
+                a is null || b is null || b.GetValue<double>() == 0 ? null : Math.Round(a.GetValue<double>() / b.GetValue<double>(), 2);
+            summary["ratio"] = new JsonObject
+            {
+                ["p50"] = Ratio(results[0]["p50"], results[1]["p50"]),
+                ["p95"] = Ratio(results[0]["p95"], results[1]["p95"]),
+                ["p99"] = Ratio(results[0]["p99"], results[1]["p99"]),
+                ["serverCpuSeconds"] = Ratio(results[0]["serverCpuSeconds"], results[1]["serverCpuSeconds"]),
+                ["serverRssMiBPeak"] = Ratio(results[0]["serverRssMiBPeak"], results[1]["serverRssMiBPeak"]),
+            };
+        }
+        Console.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+    }
+}

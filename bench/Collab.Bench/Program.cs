@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Vibe.Collab.Bench;
+using Vibe.Grains.Identity;
+
+// Collaboration fan-out benchmark: the same node harness (tests/e2e/bench.mjs, stock y-websocket clients)
+// against Vibe.Web (Release, embedded, temp data dir) and against the reference @y/websocket-server.
+// Usage: dotnet bench/Collab.Bench/bin/Release/net10.0/Vibe.Collab.Bench.dll [--editors 50] [--documents 10] [--rate 5] [--seconds 30]
+var settings = Settings.Parse(args);
+var root = Repo.Root();
+var e2e = Path.Combine(root, "tests", "e2e");
+if (!Directory.Exists(Path.Combine(e2e, "node_modules", "@y", "websocket-server")))
+{
+    Console.Error.WriteLine($"Run `npm ci` in {e2e} first.");
+    return 2;
+}
+
+var results = new List<JsonObject>();
+
+// Vibe: a real process on a fresh data directory, with a user, a project and the documents made over REST.
+var dataDir = Path.Combine(Path.GetTempPath(), "vibe-bench-" + Guid.NewGuid().ToString("N")[..8]);
+var vibeUrl = $"http://127.0.0.1:{Ports.Free()}";
+var web = Path.Combine(root, "src", "Web", "bin", "Release", "net10.0", "Vibe.Web.dll");
+if (!File.Exists(web))
+{
+    Console.Error.WriteLine($"{web} is missing: dotnet build -c Release bench/Collab.Bench");
+    return 2;
+}
+using (var vibe = ServerProcess.Start("vibe", "dotnet", [web, $"--urls={vibeUrl}", $"--Vibe:DataDir={dataDir}", $"--Vibe:SiloPort={Ports.Free()}", $"--Vibe:GatewayPort={Ports.Free()}"],
+    new() { ["Logging__LogLevel__Default"] = "Warning", ["DOTNET_ENVIRONMENT"] = "Production" }))
+{
+    using var probe = new HttpClient { BaseAddress = new Uri(vibeUrl) };
+    await Wait.UntilAsync(async () => (await probe.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), () => "Vibe never ready:\n" + vibe.Output);
+    var signing = new Nip98SigningHandler(NostrEventSigner.Generate(), new HttpClientHandler());
+    using var api = new HttpClient(signing) { BaseAddress = new Uri(vibeUrl) };
+    var session = await (await api.PostAsync("/api/auth/session", null)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
+    signing.BearerToken = (string)session!["token"]!;
+    var project = (string)(await (await api.PostAsJsonAsync("/api/projects", new { name = "Bench", template = "blank" })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+    for (var d = 0; d < settings.Documents; d++)
+        (await api.PutAsync($"/api/projects/{project}/files/doc-{d}.txt", new StringContent(""))).EnsureSuccessStatusCode();
+    results.Add(await Harness.RunAsync(e2e, "vibe", $"ws://127.0.0.1:{new Uri(vibeUrl).Port}/yjs/{project}", signing.BearerToken, settings, vibe));
+}
+try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
+
+// The reference: @y/websocket-server's own server bin (in-memory documents), same harness.
+var refPort = Ports.Free();
+using (var reference = ServerProcess.Start("y-websocket-server", "node", [Path.Combine(e2e, "node_modules", "@y", "websocket-server", "src", "server.js")],
+    new() { ["HOST"] = "127.0.0.1", ["PORT"] = refPort.ToString(CultureInfo.InvariantCulture) }))
+{
+    await Wait.UntilAsync(() => Task.FromResult(reference.Output.Contains("running at")), TimeSpan.FromSeconds(30), () => "reference never started:\n" + reference.Output);
+    results.Add(await Harness.RunAsync(e2e, "y-websocket-server", $"ws://127.0.0.1:{refPort}", null, settings, reference));
+}
+
+Report.Print(results, settings);
+return results.All(r => r["converged"]?.GetValue<bool>() == true) ? 0 : 1;

@@ -1,0 +1,116 @@
+// y-websocket fan-out benchmark harness: N editors over D documents, each typing R keystrokes a second.
+// Every keystroke inserts a marker "[editor:seq:sentAtMs]" at the start or end of the text; every other
+// editor of that document parses the markers out of its remote changes, so latency is measured on one
+// clock (this process) from the local change to each remote peer's observation.
+// Usage: node bench.mjs '{"serverUrl":"ws://…","token":"…","label":"vibe","editors":50,"documents":10,"rate":5,"seconds":30}'
+// Prints one JSON line with the results.
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import WebSocket from 'ws'
+
+const o = JSON.parse(process.argv[2])
+const editors = o.editors ?? 50
+const documents = o.documents ?? 10
+const rate = o.rate ?? 5
+const seconds = o.seconds ?? 30
+const params = o.token ? { access_token: o.token } : {}
+const room = i => `${o.roomPrefix ?? ''}doc-${i}.txt`
+const marker = /\[(\d+):(\d+):(\d+)\]/g
+
+const latencies = []
+let sent = 0
+let deliveries = 0
+let measuring = false
+let startedAt = 0
+
+const peers = []
+for (let e = 0; e < editors; e++) {
+  const d = e % documents
+  const doc = new Y.Doc()
+  const text = doc.getText('content')
+  const provider = new WebsocketProvider(o.serverUrl, room(d), doc, { WebSocketPolyfill: WebSocket, params, disableBc: true, maxBackoffTime: 1000 })
+  text.observe(event => {
+    if (event.transaction.local) return
+    const now = performance.now()
+    for (const op of event.delta) {
+      if (typeof op.insert !== 'string') continue
+      for (const m of op.insert.matchAll(marker)) {
+        const sentAt = Number(m[3]) / 1000
+        if (!measuring || sentAt < startedAt) continue
+        latencies.push(now - sentAt)
+        deliveries++
+      }
+    }
+  })
+  peers.push({ e, d, doc, text, provider, seq: 0 })
+}
+
+async function until (what, condition, ms) {
+  const end = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}
+
+async function main () {
+  await until('all editors synced', () => peers.every(p => p.provider.synced), 60000)
+  measuring = true
+  startedAt = performance.now()
+  const end = startedAt + seconds * 1000
+  const interval = 1000 / rate
+  // Each editor types on its own timer, offset so keystrokes spread evenly over the interval.
+  await Promise.all(peers.map((p, i) => new Promise(resolve => {
+    const tick = () => {
+      const now = performance.now()
+      if (now >= end) return resolve()
+      // Microseconds of this process's clock, so the receiver can compute the latency.
+      const stamp = Math.round(now * 1000)
+      const m = `[${p.e}:${p.seq++}:${stamp}]`
+      if (Math.random() < 0.5) p.text.insert(0, m)
+      else p.text.insert(p.text.length, m)
+      sent++
+      setTimeout(tick, interval)
+    }
+    setTimeout(tick, (interval * i) / editors)
+  })))
+  const typedFor = (performance.now() - startedAt) / 1000
+  // Every peer of a document must end with the same text.
+  const expected = sent * (editors / documents - 1)
+  let converged = true
+  try {
+    await until('convergence', () => {
+      for (let d = 0; d < documents; d++) {
+        const same = peers.filter(p => p.d === d).map(p => p.text.toString())
+        if (same.some(t => t !== same[0])) return false
+      }
+      return true
+    }, 60000)
+  } catch { converged = false }
+  const drainedFor = (performance.now() - startedAt) / 1000
+  latencies.sort((a, b) => a - b)
+  const pct = q => latencies.length === 0 ? null : Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 100) / 100
+  console.log(JSON.stringify({
+    label: o.label,
+    editors,
+    documents,
+    rate,
+    seconds,
+    sent,
+    deliveries,
+    expectedDeliveries: expected,
+    updatesPerSecond: Math.round(sent / typedFor),
+    deliveriesPerSecond: Math.round(deliveries / drainedFor),
+    p50: pct(0.5),
+    p95: pct(0.95),
+    p99: pct(0.99),
+    max: pct(1),
+    converged
+  }))
+  for (const p of peers) p.provider.destroy()
+}
+
+main().then(() => process.exit(0), e => {
+  console.log(JSON.stringify({ label: o.label, error: String(e && e.stack || e) }))
+  process.exit(1)
+})
