@@ -46,6 +46,12 @@ public sealed class VibeOptions
     /// <summary>Apply the database schema at start. Default: on in embedded mode, off in a cluster (use <c>migrate</c>).</summary>
     public bool? MigrateOnStart { get; set; }
 
+    /// <summary>
+    /// Embedded mode: <c>Process</c> (default) acknowledges document updates once they are in SQLite's WAL
+    /// (safe when the process is killed); <c>Disk</c> also waits for fsync (safe on power loss, slower).
+    /// </summary>
+    public Documents.Log.SqliteDurability DocumentDurability { get; set; } = Documents.Log.SqliteDurability.Process;
+
     /// <summary>The default maximum size of one file in a project's namespace.</summary>
     [Range(1, long.MaxValue)] public long MaxFileBytes { get; set; } = 10 * 1024 * 1024;
 

@@ -73,7 +73,7 @@ public static class VibeSiloBuilderExtensions
         if (options.IsCluster)
             silo.Services.AddSingleton<IDocumentLog>(sp => new PostgresDocumentLog(sp.GetRequiredService<NpgsqlDataSource>()));
         else
-            silo.Services.AddSingleton<IDocumentLog>(_ => new SqliteDocumentLog(options.SqliteConnectionString));
+            silo.Services.AddSingleton<IDocumentLog>(_ => new SqliteDocumentLog(options.SqliteConnectionString, options.DocumentDurability));
         return silo;
     }
 

@@ -2,16 +2,24 @@ using Microsoft.Data.Sqlite;
 
 namespace Vibe.Grains.Documents.Log;
 
-/// <summary>The embedded document store: the update log in the node's SQLite file, WAL, synchronous=FULL.</summary>
+/// <summary>
+/// The embedded document store: the update log in the node's SQLite file (WAL). With
+/// <see cref="SqliteDurability.Process"/> (the default) a commit is in the WAL before it is acknowledged and
+/// survives the process being killed; <see cref="SqliteDurability.Disk"/> also waits for fsync, which
+/// survives power loss too at the cost of a disk flush per commit.
+/// </summary>
 public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
 {
     readonly string _connectionString;
     readonly GroupCommit<(string DocumentId, byte[] Update)> _appends;
     SqliteConnection? _writer;
 
-    public SqliteDocumentLog(string connectionString)
+    readonly SqliteDurability _durability;
+
+    public SqliteDocumentLog(string connectionString, SqliteDurability durability = SqliteDurability.Process)
     {
         _connectionString = connectionString;
+        _durability = durability;
         _appends = new GroupCommit<(string, byte[])>(CommitAsync);
     }
 
@@ -118,8 +126,9 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         await using var pragma = connection.CreateCommand();
-        // FULL: a commit is on disk before AppendAsync returns; busy_timeout rides out the other writers.
-        pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
+        // busy_timeout rides out the other writers of the file (Orleans' grain storage).
+        var synchronous = _durability == SqliteDurability.Disk ? "FULL" : "NORMAL";
+        pragma.CommandText = $"PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = 10000;";
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
     }
@@ -130,4 +139,13 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
         if (_writer is not null)
             await _writer.DisposeAsync();
     }
+}
+
+/// <summary>How far an acknowledged update of the embedded store is guaranteed to survive.</summary>
+public enum SqliteDurability
+{
+    /// <summary>In SQLite's write-ahead log: survives the process crashing or being killed (synchronous=NORMAL in WAL).</summary>
+    Process,
+    /// <summary>Flushed to disk before acknowledging: survives power loss too (synchronous=FULL).</summary>
+    Disk,
 }
