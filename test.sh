@@ -19,6 +19,12 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   apt_install postgresql
 fi
 
+# Chromium: the end-to-end test drives the browser IDE in headless Chromium (Playwright never downloads its own).
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing Chromium"
+  apt_install chromium
+fi
+
 # npm packages for tests and benchmarks that drive the real yjs under node.
 for dir in tests/interop tests/e2e; do
   if [ -f "$dir/package.json" ]; then
