@@ -146,15 +146,16 @@ public sealed class CollabDocument
             case SyncProtocol.Update:
             {
                 var update = reader.ReadVarBytes();
+                // An empty update (no structs, no deletions: [0, 0]) changes nothing; a viewer's handshake reply is one.
+                if (update.Length <= 2 && update.All(b => b == 0))
+                    return new FrameOutcome([], null, null, null);
                 if (!canWrite)
                 {
                     return Refused(Contracts.Errors.VibeErrorCodes.DocumentReadOnly, "You can read this document but not edit it.",
                         WebsocketMessages.PermissionDeniedFrame("read-only: your role in this project is viewer"));
                 }
                 var broadcast = ApplyCapturing(update, origin: null);
-                // An empty update (no structs, no deletions) changes nothing and is not worth a log entry.
-                var persist = update.Length <= 2 ? null : update;
-                return new FrameOutcome([], persist, broadcast, null);
+                return new FrameOutcome([], update, broadcast, null);
             }
             default:
                 return Refused(Contracts.Errors.VibeErrorCodes.DocumentMalformedFrame, $"Unknown sync message type {kind}.");
