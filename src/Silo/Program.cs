@@ -25,11 +25,8 @@ switch (command)
     case "migrate":
     {
         using var loggers = LoggerFactory.Create(l => l.AddSimpleConsole());
-        var provider = options.IsCluster ? StorageProvider.Postgres : StorageProvider.Sqlite;
-        if (!options.IsCluster)
-            Directory.CreateDirectory(options.FullDataDir);
-        var applied = await new SchemaMigrator(loggers.CreateLogger<SchemaMigrator>())
-            .MigrateAsync(provider, options.IsCluster ? options.Postgres! : options.SqliteConnectionString);
+        var provider = VibeSchema.ProviderOf(options);
+        var applied = await new SchemaMigrator(loggers.CreateLogger<SchemaMigrator>()).MigrateAsync(options);
         Console.WriteLine(applied.Count == 0
             ? $"{provider}: schema is up to date."
             : $"{provider}: applied {string.Join(", ", applied)}.");
@@ -37,14 +34,7 @@ switch (command)
     }
     case null:
     {
-        if (options.MigrateOnStart ?? !options.IsCluster)
-        {
-            if (!options.IsCluster)
-                Directory.CreateDirectory(options.FullDataDir);
-            await new SchemaMigrator().MigrateAsync(
-                options.IsCluster ? StorageProvider.Postgres : StorageProvider.Sqlite,
-                options.IsCluster ? options.Postgres! : options.SqliteConnectionString);
-        }
+        await VibeSchema.MigrateOnStartAsync(options);
         builder.UseOrleans(silo => silo.AddVibeSilo(options));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         await builder.Build().RunAsync();

@@ -29,14 +29,7 @@ public static class VibeHost
         options.Validate();
 
         // The schema must exist before the silo joins the cluster and before the session key is read.
-        if (options.MigrateOnStart ?? !options.IsCluster)
-        {
-            if (!options.IsCluster)
-                Directory.CreateDirectory(options.FullDataDir);
-            await new SchemaMigrator().MigrateAsync(
-                options.IsCluster ? StorageProvider.Postgres : StorageProvider.Sqlite,
-                options.IsCluster ? options.Postgres! : options.SqliteConnectionString);
-        }
+        await VibeSchema.MigrateOnStartAsync(options);
         var sessionKey = await SessionKeyStore.LoadAsync(options, CancellationToken.None);
 
         if (options.Role == VibeRole.Silo)

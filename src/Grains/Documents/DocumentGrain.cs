@@ -117,6 +117,9 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
     /// <summary>Durable first, then visible: the log commit precedes the broadcast and the acknowledgement.</summary>
     async Task CommitAsync(byte[] persist, byte[]? broadcast, string? origin)
     {
+        using var span = Hosting.VibeTelemetry.Source.StartActivity("vibe.document.commit");
+        span?.SetTag("vibe.document", Id);
+        span?.SetTag("vibe.update_bytes", persist.Length);
         var id = await log.AppendAsync(Id, persist);
         _version = Math.Max(_version, id);
         _modified = time.GetUtcNow();
