@@ -46,7 +46,9 @@ public sealed class CollabDurabilityTests
             var text = await back.ReadAsync(project, "notes.md");
             var missing = acknowledged.Where(m => !text.Contains(m)).ToList();
             Assert.True(missing.Count == 0, $"{missing.Count} of {acknowledged.Count} acknowledged updates lost, e.g. {string.Join(" ", missing.Take(5))}");
-            Assert.EndsWith("start\n", text);
+            // The file's first text survives too. Where it sits is not fixed: an editor that inserts at 0 before
+            // its initial sync lands is concurrent with it, and Yjs orders concurrent inserts by client id.
+            Assert.Contains("start\n", text);
         }
         finally
         {
