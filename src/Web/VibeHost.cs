@@ -32,10 +32,29 @@ public static class VibeHost
         await VibeSchema.MigrateOnStartAsync(options);
         var sessionKey = await SessionKeyStore.LoadAsync(options, CancellationToken.None);
 
+        // Activities flow through grain calls only when they are exported (see Telemetry). The dashboard runs only
+        // when someone may open it: its profiler wraps every grain call and its metric reader walks the grain
+        // directory cache every second, together about a tenth of the CPU of a busy node (bench/Collab.Bench).
+        var traced = Telemetry.IsExported(builder.Configuration);
+        var dashboard = options.Admins.Count > 0;
         if (options.Role == VibeRole.Silo)
-            builder.UseOrleans(silo => silo.AddVibeSilo(options).AddActivityPropagation().AddDashboard());
+            builder.UseOrleans(silo =>
+            {
+                silo.AddVibeSilo(options);
+                if (dashboard)
+                    silo.AddDashboard();
+                if (traced)
+                    silo.AddActivityPropagation();
+            });
         else
-            builder.UseOrleansClient(client => client.AddVibeClient(options).AddActivityPropagation().AddDashboard());
+            builder.UseOrleansClient(client =>
+            {
+                client.AddVibeClient(options);
+                if (dashboard)
+                    client.AddDashboard();
+                if (traced)
+                    client.AddActivityPropagation();
+            });
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddProblemDetails();
@@ -72,7 +91,11 @@ public static class VibeHost
         api.MapFileEndpoints();
         app.MapHub<CollabHub>("/hubs/collab");
         app.MapYjsWebSocket();
-        app.MapOrleansDashboard("/dashboard").RequireAuthorization(UserClaims.AdminPolicy);
+        if (dashboard)
+            app.MapOrleansDashboard("/dashboard").RequireAuthorization(UserClaims.AdminPolicy);
+        else
+            app.Map("/dashboard/{**rest}", (HttpContext http) => ProblemResults.WriteAsync(http, VibeErrorCodes.NotFound,
+                "The dashboard is off: no instance admins are configured (Vibe:Admins).")).ExcludeFromDescription();
         return app;
     }
 

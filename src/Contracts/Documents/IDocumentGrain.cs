@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Vibe.Contracts.Documents;
 
 /// <summary>A text edit in UTF-16 code units, applied like <c>Array.splice</c>.</summary>
@@ -44,6 +46,24 @@ public sealed record DocumentFrame(
     [property: Id(4)] long Version);
 
 /// <summary>
+/// A web node's receiver of a document's frames, pushed by the document grain as soon as an update is
+/// committed (one hop, no queue to poll). A node registers one listener per document it has connections
+/// to and renews it every <see cref="DocumentListening.RenewEvery"/>; the grain forgets a listener that
+/// was not renewed within <see cref="DocumentListening.Lease"/>.
+/// </summary>
+[Alias("vibe.IDocumentListener")]
+public interface IDocumentListener : IGrainObserver
+{
+    [OneWay, Alias("OnFrame")] Task OnFrameAsync(DocumentFrame frame);
+}
+
+public static class DocumentListening
+{
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
 /// One text file of a project as a Yjs document whose root <c>Y.Text</c> is named <c>content</c>,
 /// keyed <c>{projectId}/{path}</c>. Updates are validated, committed to the update log, published on
 /// stream <c>doc/{id}</c>, and only then acknowledged.
@@ -66,4 +86,12 @@ public interface IDocumentGrain : IGrainWithStringKey
     [Alias("Leave")] Task LeaveAsync(string connectionId);
     /// <summary>One y-websocket frame from a connection; update frames need <paramref name="canWrite"/>.</summary>
     [Alias("ReceiveFrame")] Task<FrameResult> ReceiveFrameAsync(string connectionId, byte[] frame, bool canWrite);
+
+    /// <summary>
+    /// Registers (or renews) a web node's listener. Returns this activation's epoch: when it changes, the
+    /// document was re-activated (idle collection, a silo failure) and the node re-sends the whole state
+    /// to its connections so none of them misses an update pushed in between.
+    /// </summary>
+    [Alias("Listen")] Task<Guid> ListenAsync(IDocumentListener listener);
+    [Alias("Unlisten")] Task UnlistenAsync(IDocumentListener listener);
 }

@@ -27,6 +27,8 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
     int _sinceSnapshot;
     DateTimeOffset _modified;
     bool _compacting;
+    readonly Guid _epoch = Guid.NewGuid();
+    readonly Dictionary<IDocumentListener, DateTimeOffset> _listeners = [];
 
     string Id => this.GetPrimaryKeyString();
 
@@ -152,11 +154,40 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
         }
     }
 
+    public Task<Guid> ListenAsync(IDocumentListener listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        _listeners[listener] = time.GetUtcNow() + DocumentListening.Lease;
+        return Task.FromResult(_epoch);
+    }
+
+    public Task UnlistenAsync(IDocumentListener listener)
+    {
+        _listeners.Remove(listener);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Pushes the frame to every listening web node (one-way, so a slow or gone node costs nothing here),
+    /// then publishes it on the stream for every other consumer.
+    /// </summary>
     async Task PublishAsync(DocumentFrameKind kind, byte[] frame, string? origin)
     {
+        var message = new DocumentFrame(Id, kind, frame, origin, _version);
+        foreach (var listener in _listeners.Keys)
+        {
+            try
+            {
+                _ = listener.OnFrameAsync(message);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Pushing a frame of {Document} to a web node failed", Id);
+            }
+        }
         try
         {
-            await _stream.OnNextAsync(new DocumentFrame(Id, kind, frame, origin, _version));
+            await _stream.OnNextAsync(message);
         }
         catch (Exception e)
         {
@@ -167,6 +198,12 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
 
     async Task RemoveOutdatedAwarenessAsync(CancellationToken ct)
     {
+        var now = time.GetUtcNow();
+        foreach (var (listener, until) in _listeners.ToArray())
+        {
+            if (until < now)
+                _listeners.Remove(listener);
+        }
         if (_doc.RemoveOutdated() is { } removal)
             await PublishAsync(DocumentFrameKind.Awareness, removal, null);
     }

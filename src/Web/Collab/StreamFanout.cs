@@ -14,19 +14,31 @@ public interface IFrameSink
 }
 
 /// <summary>
-/// This web node's window onto the cluster's streams. It subscribes to <c>doc/{id}</c> (and
-/// <c>project/{id}</c>) while it has local connections to that document (project) and drops the
-/// subscription when the last one leaves, forwarding each event to the SignalR group and to the raw
-/// WebSocket connections on this node. Any number of web nodes work without a SignalR backplane.
+/// This web node's window onto the cluster. While it has local connections to a document it listens to
+/// that document grain (<see cref="IDocumentListener"/>: the grain pushes each committed frame straight to
+/// this node, renewed every few seconds), and while it has connections to a project it subscribes to
+/// <c>project/{id}</c>; it drops either when the last connection leaves and forwards everything to the
+/// SignalR group and to the raw WebSocket connections on this node. Any number of web nodes work without a
+/// SignalR backplane.
 /// </summary>
-public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> hub, ILogger<StreamFanout> logger)
+/// <remarks>
+/// Documents are pushed rather than read from <c>doc/{id}</c> because a memory stream is polled: the poll
+/// period sat in every keystroke's path (bench/Collab.Bench). The grain still publishes on the stream for
+/// every other consumer (the preview).
+/// </remarks>
+public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> hub, ILogger<StreamFanout> logger) : IDocumentListener, IDisposable
 {
     sealed class Subscription
     {
         public int SignalRConnections;
         public readonly HashSet<IFrameSink> Sockets = [];
         public Func<Task>? Unsubscribe;
+        public Guid Epoch;
     }
+
+    IDocumentListener? _self;
+    Task? _renewing;
+    readonly CancellationTokenSource _stopping = new();
 
     readonly Dictionary<string, Subscription> _documents = new(StringComparer.Ordinal);
     readonly Dictionary<string, Subscription> _projects = new(StringComparer.Ordinal);
@@ -36,22 +48,23 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
     public static string ProjectGroup(string projectId) => "project:" + projectId;
 
     public Task AddDocumentAsync(string documentId, IFrameSink? socket) =>
-        AddAsync(_documents, documentId, socket, () => SubscribeDocumentAsync(documentId));
+        AddAsync(_documents, documentId, socket, entry => ListenAsync(documentId, entry));
 
     public Task RemoveDocumentAsync(string documentId, IFrameSink? socket) => RemoveAsync(_documents, documentId, socket);
 
-    public Task AddProjectAsync(string projectId) => AddAsync(_projects, projectId, null, () => SubscribeProjectAsync(projectId));
+    public Task AddProjectAsync(string projectId) => AddAsync(_projects, projectId, null, _ => SubscribeProjectAsync(projectId));
 
     public Task RemoveProjectAsync(string projectId) => RemoveAsync(_projects, projectId, null);
 
-    async Task AddAsync(Dictionary<string, Subscription> map, string key, IFrameSink? socket, Func<Task<Func<Task>>> subscribe)
+    async Task AddAsync(Dictionary<string, Subscription> map, string key, IFrameSink? socket, Func<Subscription, Task<Func<Task>>> subscribe)
     {
         await _gate.WaitAsync();
         try
         {
             if (!map.TryGetValue(key, out var entry))
             {
-                entry = new Subscription { Unsubscribe = await subscribe() };
+                entry = new Subscription();
+                entry.Unsubscribe = await subscribe(entry);
                 lock (map)
                     map[key] = entry;
             }
@@ -103,35 +116,91 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         }
     }
 
-    async Task<Func<Task>> SubscribeDocumentAsync(string documentId)
+    async Task<Func<Task>> ListenAsync(string documentId, Subscription entry)
     {
-        var stream = cluster.GetStreamProvider(StreamNames.Provider).GetStream<DocumentFrame>(StreamId.Create(StreamNames.Document, documentId));
-        var handle = await stream.SubscribeAsync((frame, _) => OnDocumentFrameAsync(frame));
-        return () => handle.UnsubscribeAsync();
+        _self ??= cluster.CreateObjectReference<IDocumentListener>(this);
+        _renewing ??= RenewLoopAsync(_stopping.Token);
+        var grain = cluster.GetGrain<IDocumentGrain>(documentId);
+        var listener = _self;
+        entry.Epoch = await grain.ListenAsync(listener);
+        return () => grain.UnlistenAsync(listener);
     }
 
-    async Task OnDocumentFrameAsync(DocumentFrame frame)
+    /// <summary>
+    /// Renews every listener well inside its lease. A changed epoch means the grain was activated anew and
+    /// may have committed updates nobody pushed here, so the whole state goes to this node's connections
+    /// (Yjs ignores what a peer already has).
+    /// </summary>
+    async Task RenewLoopAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(DocumentListening.RenewEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                KeyValuePair<string, Subscription>[] documents;
+                lock (_documents)
+                    documents = _documents.ToArray();
+                foreach (var (documentId, entry) in documents)
+                {
+                    try
+                    {
+                        var grain = cluster.GetGrain<IDocumentGrain>(documentId);
+                        var epoch = await grain.ListenAsync(_self!);
+                        if (epoch != entry.Epoch)
+                        {
+                            entry.Epoch = epoch;
+                            var state = await grain.GetStateAsync();
+                            await DeliverAsync(entry, documentId, Vibe.Crdt.Protocols.WebsocketMessages.UpdateFrame(state), origin: null, savedVersion: null);
+                        }
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        logger.LogWarning(e, "Renewing this node's listener on {Document} failed; retrying", documentId);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        if (_self is not null)
+            cluster.DeleteObjectReference<IDocumentListener>(_self);
+    }
+
+    /// <summary>A frame pushed by a document grain this node listens to.</summary>
+    public Task OnFrameAsync(DocumentFrame frame)
     {
         Subscription? entry;
         lock (_documents)
             _documents.TryGetValue(frame.DocumentId, out entry);
         if (entry is null)
-            return;
+            return Task.CompletedTask;
+        return DeliverAsync(entry, frame.DocumentId, frame.Frame, frame.Origin, frame.Kind == DocumentFrameKind.Update ? frame.Version : null);
+    }
+
+    async Task DeliverAsync(Subscription entry, string documentId, byte[] frame, string? origin, long? savedVersion)
+    {
         IFrameSink[] sockets;
         lock (entry.Sockets)
             sockets = entry.Sockets.ToArray();
         foreach (var socket in sockets)
         {
-            if (socket.ConnectionId != frame.Origin)
-                socket.Send(frame.Frame);
+            if (socket.ConnectionId != origin)
+                socket.Send(frame);
         }
         if (entry.SignalRConnections > 0)
         {
-            var group = DocumentGroup(frame.DocumentId);
-            var clients = frame.Origin is null ? hub.Clients.Group(group) : hub.Clients.GroupExcept(group, frame.Origin);
-            await clients.SendAsync("Frame", frame.DocumentId, frame.Frame);
-            if (frame.Kind == DocumentFrameKind.Update)
-                await hub.Clients.Group(group).SendAsync("DocumentSaved", frame.DocumentId, frame.Version);
+            var group = DocumentGroup(documentId);
+            var clients = origin is null ? hub.Clients.Group(group) : hub.Clients.GroupExcept(group, origin);
+            await clients.SendAsync("Frame", documentId, frame);
+            if (savedVersion is { } version)
+                await hub.Clients.Group(group).SendAsync("DocumentSaved", documentId, version);
         }
     }
 

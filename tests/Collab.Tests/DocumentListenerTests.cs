@@ -1,0 +1,140 @@
+using System.Net.WebSockets;
+using Vibe.Contracts.Documents;
+using Vibe.Crdt;
+using Vibe.Crdt.Protocols;
+using Vibe.Grains.Documents;
+
+namespace Vibe.Collab.Tests;
+
+/// <summary>
+/// Document grains push committed frames straight to the web nodes that listen (no stream to poll). These
+/// tests cover what that push must survive: the grain being activated anew while a connection stays open.
+/// </summary>
+public sealed class DocumentListenerTests(VibeNode node) : IClassFixture<VibeNode>
+{
+    static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    /// <summary>A raw y-websocket connection that applies everything the server sends to its own Yjs doc.</summary>
+    sealed class SocketPeer : IAsyncDisposable
+    {
+        readonly ClientWebSocket _socket = new();
+        readonly Doc _doc = new();
+        readonly WebsocketMessages _messages;
+        readonly CancellationTokenSource _stop = new();
+        Task _receiving = Task.CompletedTask;
+        readonly Lock _gate = new();
+
+        SocketPeer() => _messages = new WebsocketMessages(_doc, new Awareness(_doc));
+
+        public static async Task<SocketPeer> ConnectAsync(Uri baseAddress, string token, string project, string path)
+        {
+            var peer = new SocketPeer();
+            var uri = new UriBuilder(baseAddress) { Scheme = "ws", Path = $"/yjs/{project}/{path}", Query = "access_token=" + token }.Uri;
+            await peer._socket.ConnectAsync(uri, CancellationToken.None);
+            // Like y-websocket: ask for the server's state with sync step 1 as soon as the socket is open.
+            byte[] step1;
+            lock (peer._gate)
+                step1 = peer._messages.SyncStep1Frame();
+            await peer._socket.SendAsync(step1, WebSocketMessageType.Binary, true, CancellationToken.None);
+            peer._receiving = peer.ReceiveAsync();
+            return peer;
+        }
+
+        public string Text
+        {
+            get
+            {
+                lock (_gate)
+                    return _doc.GetText(CollabDocument.ContentName).ToString();
+            }
+        }
+
+        async Task ReceiveAsync()
+        {
+            var buffer = new byte[1 << 16];
+            using var message = new MemoryStream();
+            try
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var result = await _socket.ReceiveAsync(buffer, _stop.Token);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                        return;
+                    message.Write(buffer, 0, result.Count);
+                    if (!result.EndOfMessage)
+                        continue;
+                    byte[]? reply;
+                    lock (_gate)
+                        reply = _messages.Handle(message.ToArray(), this);
+                    message.SetLength(0);
+                    if (reply is not null)
+                        await _socket.SendAsync(reply, WebSocketMessageType.Binary, true, _stop.Token);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+            {
+            }
+        }
+
+        public async Task<string> WaitForTextAsync(string expected)
+        {
+            var until = DateTime.UtcNow + Deadline;
+            while (Text != expected)
+            {
+                Assert.True(DateTime.UtcNow < until, $"the connection still shows \"{Text}\", not \"{expected}\"");
+                await Task.Delay(50);
+            }
+            return Text;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            await _receiving;
+            _socket.Dispose();
+        }
+    }
+
+    sealed class NullListener : IDocumentListener
+    {
+        public Task OnFrameAsync(DocumentFrame frame) => Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task An_open_connection_gets_the_edits_committed_by_a_new_activation_of_its_document()
+    {
+        var alice = await node.SignInAsync();
+        var project = await alice.CreateProjectAsync();
+        await alice.PutAsync(project, "notes.txt", "first");
+        await using var peer = await SocketPeer.ConnectAsync(node.BaseAddress, alice.Token, project, "notes.txt");
+        await peer.WaitForTextAsync("first");
+
+        var grain = node.Grains.GetGrain<IDocumentGrain>($"{project}/notes.txt");
+        var probe = node.Grains.CreateObjectReference<IDocumentListener>(new NullListener());
+        var before = await grain.ListenAsync(probe);
+        await grain.UnlistenAsync(probe);
+
+        // Collect the document's activation: the node's listener registration is gone with it.
+        await node.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await alice.PutAsync(project, "notes.txt", "first, then second");
+        var after = await grain.ListenAsync(probe);
+        await grain.UnlistenAsync(probe);
+        Assert.NotEqual(before, after);
+
+        // The node notices the new epoch on its next renewal and brings its connections up to date.
+        Assert.Equal("first, then second", await peer.WaitForTextAsync("first, then second"));
+    }
+
+    [Fact]
+    public async Task Edits_reach_an_open_connection_as_they_are_committed()
+    {
+        var alice = await node.SignInAsync();
+        var project = await alice.CreateProjectAsync();
+        await alice.PutAsync(project, "live.txt", "a");
+        await using var peer = await SocketPeer.ConnectAsync(node.BaseAddress, alice.Token, project, "live.txt");
+        await peer.WaitForTextAsync("a");
+        for (var i = 0; i < 20; i++)
+            await alice.PutAsync(project, "live.txt", "a" + new string('b', i + 1));
+        await peer.WaitForTextAsync("a" + new string('b', 20));
+    }
+}
