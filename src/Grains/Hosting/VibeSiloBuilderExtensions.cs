@@ -64,10 +64,15 @@ public static class VibeSiloBuilderExtensions
             AddStorage(silo, SqliteInvariant, options.SqliteConnectionString);
         }
 
-        // The pulling agents poll the in-memory queues; Orleans' default 100 ms period added up to 100 ms to
-        // every keystroke's fan-out (bench/Collab.Bench: p50 78 ms), so poll every 10 ms.
-        silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>
-            agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10))));
+        // The pulling agents poll the in-memory queues on a timer; Orleans' default 100 ms period sat in every
+        // event's path, so they poll every 10 ms. Each poll of each queue is a timer tick and a call, so there
+        // are few queues: with Orleans' default of 8 the ticks alone were a tenth of a busy node's CPU
+        // (bench/Collab.Bench). Keystrokes do not wait for a poll at all: document grains push to web nodes.
+        silo.AddMemoryStreams(StreamNames.Provider, streams =>
+        {
+            streams.ConfigurePartitioning(StreamQueues(options));
+            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10)));
+        });
         silo.Services.AddVibeServices(options);
         // Only silos host document grains, so only they hold the document store.
         if (options.IsCluster)
@@ -90,10 +95,13 @@ public static class VibeSiloBuilderExtensions
             o.Invariant = PostgresInvariant;
             o.ConnectionString = options.Postgres;
         });
-        client.AddMemoryStreams(StreamNames.Provider);
+        client.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePartitioning(StreamQueues(options)));
         client.Services.AddVibeServices(options);
         return client;
     }
+
+    /// <summary>Queues of the memory stream provider: two for one embedded process, one per silo of a small cluster and spare.</summary>
+    static int StreamQueues(VibeOptions options) => options.IsCluster ? 8 : 2;
 
     static void AddStorage(ISiloBuilder silo, string invariant, string connectionString)
     {
