@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 
 namespace Vibe.Collab.Bench;
 
-public sealed record Settings(int Editors, int Documents, int Rate, int Seconds)
+public sealed record Settings(int Editors, int Documents, int Rate, int Seconds, int Warmup)
 {
     public static Settings Parse(string[] args)
     {
@@ -15,7 +15,7 @@ public sealed record Settings(int Editors, int Documents, int Rate, int Seconds)
             var i = Array.IndexOf(args, "--" + name);
             return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
         }
-        return new Settings(Get("editors", 50), Get("documents", 10), Get("rate", 5), Get("seconds", 30));
+        return new Settings(Get("editors", 50), Get("documents", 10), Get("rate", 5), Get("seconds", 30), Get("warmup", 5));
     }
 }
 
@@ -144,6 +144,7 @@ public static class Harness
             ["documents"] = settings.Documents,
             ["rate"] = settings.Rate,
             ["seconds"] = settings.Seconds,
+            ["warmup"] = settings.Warmup,
         };
         var info = new ProcessStartInfo("node") { WorkingDirectory = e2e, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add("bench.mjs");
@@ -184,7 +185,7 @@ public static class Report
 {
     public static void Print(IReadOnlyList<JsonObject> results, Settings settings)
     {
-        Console.WriteLine($"Collaboration fan-out: {settings.Editors} editors over {settings.Documents} documents, {settings.Rate} keystrokes/s each, {settings.Seconds} s");
+        Console.WriteLine($"Collaboration fan-out: {settings.Editors} editors over {settings.Documents} documents, {settings.Rate} keystrokes/s each, {settings.Seconds} s measured after {settings.Warmup} s of warm-up");
         Console.WriteLine($"{"server",-20} {"upd/s",7} {"deliv/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"CPU s",7} {"CPU %",6} {"RSS MiB",8} {"conv",5}");
         foreach (var r in results)
         {

@@ -6,7 +6,7 @@ using Vibe.Grains.Identity;
 
 // Collaboration fan-out benchmark: the same node harness (tests/e2e/bench.mjs, stock y-websocket clients)
 // against Vibe.Web (Release, embedded, temp data dir) and against the reference @y/websocket-server.
-// Usage: dotnet bench/Collab.Bench/bin/Release/net10.0/Vibe.Collab.Bench.dll [--editors 50] [--documents 10] [--rate 5] [--seconds 30]
+// Usage: dotnet bench/Collab.Bench/bin/Release/net10.0/Vibe.Collab.Bench.dll [--editors 50] [--documents 10] [--rate 5] [--seconds 30] [--warmup 5]
 var settings = Settings.Parse(args);
 var root = Repo.Root();
 var e2e = Path.Combine(root, "tests", "e2e");

@@ -2,7 +2,9 @@
 // Every keystroke inserts a marker "[editor:seq:sentAtMs]" at the start or end of the text; every other
 // editor of that document parses the markers out of its remote changes, so latency is measured on one
 // clock (this process) from the local change to each remote peer's observation.
-// Usage: node bench.mjs '{"serverUrl":"ws://…","token":"…","label":"vibe","editors":50,"documents":10,"rate":5,"seconds":30}'
+// Editors type for `warmup` seconds before measuring starts (both servers get the same warm-up; a JIT-compiled
+// server is otherwise measured compiling its hot path).
+// Usage: node bench.mjs '{"serverUrl":"ws://…","token":"…","label":"vibe","editors":50,"documents":10,"rate":5,"seconds":30,"warmup":5}'
 // Prints one JSON line with the results.
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
@@ -13,6 +15,7 @@ const editors = o.editors ?? 50
 const documents = o.documents ?? 10
 const rate = o.rate ?? 5
 const seconds = o.seconds ?? 30
+const warmup = o.warmup ?? 5
 const params = o.token ? { access_token: o.token } : {}
 const room = i => `${o.roomPrefix ?? ''}doc-${i}.txt`
 const marker = /\[(\d+):(\d+):(\d+)\]/g
@@ -56,7 +59,7 @@ async function until (what, condition, ms) {
 async function main () {
   await until('all editors synced', () => peers.every(p => p.provider.synced), 60000)
   measuring = true
-  startedAt = performance.now()
+  startedAt = performance.now() + warmup * 1000
   const end = startedAt + seconds * 1000
   const interval = 1000 / rate
   // Each editor types on its own timer, offset so keystrokes spread evenly over the interval.
@@ -69,7 +72,7 @@ async function main () {
       const m = `[${p.e}:${p.seq++}:${stamp}]`
       if (Math.random() < 0.5) p.text.insert(0, m)
       else p.text.insert(p.text.length, m)
-      sent++
+      if (now >= startedAt) sent++
       setTimeout(tick, interval)
     }
     setTimeout(tick, (interval * i) / editors)
@@ -96,6 +99,7 @@ async function main () {
     documents,
     rate,
     seconds,
+    warmup,
     sent,
     deliveries,
     expectedDeliveries: expected,
