@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR.Client;
 using System.Net.WebSockets;
 using Vibe.Contracts.Documents;
 using Vibe.Crdt;
@@ -76,6 +77,13 @@ public sealed class DocumentListenerTests(VibeNode node) : IClassFixture<VibeNod
             }
         }
 
+        /// <summary>Waits until the server closed the socket and returns the status it gave.</summary>
+        public async Task<(WebSocketCloseStatus? Status, string? Reason)> WaitForCloseAsync()
+        {
+            await _receiving.WaitAsync(Deadline);
+            return (_socket.CloseStatus, _socket.CloseStatusDescription);
+        }
+
         public async Task<string> WaitForTextAsync(string expected)
         {
             var until = DateTime.UtcNow + Deadline;
@@ -136,5 +144,30 @@ public sealed class DocumentListenerTests(VibeNode node) : IClassFixture<VibeNod
         for (var i = 0; i < 20; i++)
             await alice.PutAsync(project, "live.txt", "a" + new string('b', i + 1));
         await peer.WaitForTextAsync("a" + new string('b', 20));
+    }
+
+    [Fact]
+    public async Task Deleting_a_file_closes_its_open_connections_so_old_text_cannot_come_back()
+    {
+        var alice = await node.SignInAsync();
+        var project = await alice.CreateProjectAsync();
+        await alice.PutAsync(project, "gone.txt", "old text");
+        await using var peer = await SocketPeer.ConnectAsync(node.BaseAddress, alice.Token, project, "gone.txt");
+        await peer.WaitForTextAsync("old text");
+        await using var hub = await alice.ConnectHubAsync();
+        var closed = new TaskCompletionSource<string>();
+        hub.On<string, string>("DocumentClosed", (id, _) => closed.TrySetResult(id));
+        await hub.InvokeAsync<Vibe.Web.Collab.DocumentJoined>("JoinDocument", project, "gone.txt");
+
+        (await alice.Http.DeleteAsync($"/api/projects/{project}/files/gone.txt")).EnsureSuccessStatusCode();
+
+        var (status, reason) = await peer.WaitForCloseAsync();
+        Assert.Equal((WebSocketCloseStatus)4404, status);
+        Assert.Contains("deleted", reason);
+        Assert.Equal($"{project}/gone.txt", await closed.Task.WaitAsync(Deadline));
+
+        // A new file at the same path starts from its own text, whatever the old editors held.
+        await alice.PutAsync(project, "gone.txt", "new");
+        Assert.Equal("new", await alice.ReadAsync(project, "gone.txt"));
     }
 }

@@ -31,6 +31,8 @@ public enum DocumentFrameKind
 {
     Update = 0,
     Awareness = 1,
+    /// <summary>The file was deleted or moved away: connections to the document are closed (empty frame; pushed to web nodes only).</summary>
+    Closed = 2,
 }
 
 /// <summary>

@@ -93,6 +93,10 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
         _modified = default;
         if (empty is not null)
             await PublishAsync(DocumentFrameKind.Update, WebsocketMessages.UpdateFrame(empty), null);
+        // Open editors still hold the old text; left connected, their next edit or reconnect would write it
+        // into whatever file is created at this path next. Their nodes close them.
+        Push(new DocumentFrame(Id, DocumentFrameKind.Closed, [], null, 0));
+        _listeners.Clear();
         DeactivateOnIdle();
     }
 
@@ -174,6 +178,20 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
     async Task PublishAsync(DocumentFrameKind kind, byte[] frame, string? origin)
     {
         var message = new DocumentFrame(Id, kind, frame, origin, _version);
+        Push(message);
+        try
+        {
+            await _stream.OnNextAsync(message);
+        }
+        catch (Exception e)
+        {
+            // Durability never rests on the stream: a subscriber that missed this re-syncs with step 1/2.
+            logger.LogWarning(e, "Publishing a frame of {Document} failed", Id);
+        }
+    }
+
+    void Push(DocumentFrame message)
+    {
         foreach (var listener in _listeners.Keys)
         {
             try
@@ -184,15 +202,6 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
             {
                 logger.LogWarning(e, "Pushing a frame of {Document} to a web node failed", Id);
             }
-        }
-        try
-        {
-            await _stream.OnNextAsync(message);
-        }
-        catch (Exception e)
-        {
-            // Durability never rests on the stream: a subscriber that missed this re-syncs with step 1/2.
-            logger.LogWarning(e, "Publishing a frame of {Document} failed", Id);
         }
     }
 

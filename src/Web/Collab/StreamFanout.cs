@@ -11,6 +11,8 @@ public interface IFrameSink
 {
     string ConnectionId { get; }
     void Send(byte[] frame);
+    /// <summary>Sends what is queued, then closes the connection telling the client why.</summary>
+    void Close(string reason);
 }
 
 /// <summary>
@@ -181,8 +183,23 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
             _documents.TryGetValue(frame.DocumentId, out entry);
         if (entry is null)
             return Task.CompletedTask;
+        if (frame.Kind == DocumentFrameKind.Closed)
+            return CloseAsync(entry, frame.DocumentId);
         return DeliverAsync(entry, frame.DocumentId, frame.Frame, frame.Origin, frame.Kind == DocumentFrameKind.Update ? frame.Version : null);
     }
+
+    async Task CloseAsync(Subscription entry, string documentId)
+    {
+        IFrameSink[] sockets;
+        lock (entry.Sockets)
+            sockets = entry.Sockets.ToArray();
+        foreach (var socket in sockets)
+            socket.Close(DocumentClosedReason);
+        if (entry.SignalRConnections > 0)
+            await hub.Clients.Group(DocumentGroup(documentId)).SendAsync("DocumentClosed", documentId, DocumentClosedReason);
+    }
+
+    public const string DocumentClosedReason = "the file was deleted or moved";
 
     async Task DeliverAsync(Subscription entry, string documentId, byte[] frame, string? origin, long? savedVersion)
     {

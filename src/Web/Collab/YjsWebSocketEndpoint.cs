@@ -65,6 +65,17 @@ public sealed class YjsConnection(WebSocket socket, string documentId, bool canW
 
     public string ConnectionId { get; } = "ws-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>Close status for a document that no longer exists (4000–4999 are the application's).</summary>
+    public const WebSocketCloseStatus DocumentGone = (WebSocketCloseStatus)4404;
+
+    string? _closeReason;
+
+    public void Close(string reason)
+    {
+        _closeReason = reason;
+        _outbox.Writer.TryComplete();
+    }
+
     public void Send(byte[] frame)
     {
         if (!_outbox.Writer.TryWrite(frame))
@@ -142,6 +153,8 @@ public sealed class YjsConnection(WebSocket socket, string documentId, bool canW
                     return;
                 await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, aborted);
             }
+            if (_closeReason is { } reason && socket.State == WebSocketState.Open)
+                await socket.CloseOutputAsync(DocumentGone, reason, aborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {

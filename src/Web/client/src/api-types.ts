@@ -131,6 +131,7 @@ export const HubEvents = {
   commentAdded: "CommentAdded",
   commentResolved: "CommentResolved",
   documentSaved: "DocumentSaved",
+  documentClosed: "DocumentClosed",
 } as const;
 
 /** A document is one text file of a project: `{projectId}/{path}` without the path's leading slash. */

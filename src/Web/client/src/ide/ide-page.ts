@@ -109,6 +109,10 @@ export function renderIde(ctx: AppContext, projectId: string, initialPath: strin
       if (change.kind === "deleted") closeUnder(path, "deleted");
       if (change.kind === "moved" && change.from) closeUnder(normalize(change.from), "moved");
     }) as never),
+    hub.on(HubEvents.documentClosed, ((id: string) => {
+      if (!id.startsWith(projectId + "/")) return;
+      closeUnder(normalize(id.slice(projectId.length + 1)), "deleted or moved");
+    }) as never),
     hub.on(HubEvents.presenceChanged, ((id: string, p: Presence) => { if (id === projectId) presence.applyPresence(p); }) as never),
     hub.onConnected(() => {
       hub.invoke<ProjectJoined>(HubMethods.joinProject, projectId)
