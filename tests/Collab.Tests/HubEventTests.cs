@@ -121,6 +121,7 @@ public sealed class HubEventTests(VibeNode node) : IClassFixture<VibeNode>
     public async Task Presence_joined_and_left_reach_the_project_group()
     {
         var (alice, bob, project) = await TwoEditorsAsync("c.txt");
+        (await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(alice.Http, "/api/me/profile", new { name = "Alice", color = "#0090ff" })).EnsureSuccessStatusCode();
         var watcher = new Listener(await bob.ConnectHubAsync());
         await watcher.Hub.InvokeAsync<Dictionary<string, object?>>("JoinProject", project);
 
@@ -129,6 +130,8 @@ public sealed class HubEventTests(VibeNode node) : IClassFixture<VibeNode>
         await Until(() => watcher.Presence.Any(p => Equals(p["kind"], "joined") && Equals(p["pubkey"], alice.Pubkey)), () => "no joined");
         var joined = watcher.Presence.First(p => Equals(p["kind"], "joined"));
         Assert.Equal(documentId, joined["documentId"]);
+        Assert.Equal("Alice", joined["name"]);
+        Assert.Equal("#0090ff", joined["color"]);
 
         await a.Hub.DisposeAsync();
         await Until(() => watcher.Presence.Any(p => Equals(p["kind"], "left") && Equals(p["pubkey"], alice.Pubkey)), () => "no left on disconnect");

@@ -230,4 +230,4 @@ public sealed class AuthTests(VibeWebFactory factory) : IClassFixture<VibeWebFac
     }
 }
 
-public sealed record MeBody(string Pubkey, string Npub, bool Admin, List<string> Projects);
+public sealed record MeBody(string Pubkey, string Npub, bool Admin, List<string> Projects, string? Name = null, string? Color = null);

@@ -6,9 +6,11 @@ namespace Vibe.Grains.Identity;
 public sealed class UserState
 {
     [Id(0)] public List<string> Projects { get; set; } = [];
+    [Id(1)] public string? Name { get; set; }
+    [Id(2)] public string? Color { get; set; }
 }
 
-/// <summary>A user (Nostr public key) and the projects they are a member of.</summary>
+/// <summary>A user (Nostr public key): the projects they are a member of and the profile collaborators see.</summary>
 public sealed class UserGrain(
     [PersistentState("user", StreamNames.Storage)] IPersistentState<UserState> state) : Grain, IUserGrain
 {
@@ -26,5 +28,16 @@ public sealed class UserGrain(
     {
         if (state.State.Projects.Remove(projectId))
             await state.WriteStateAsync();
+    }
+
+    public Task<UserProfile> GetProfileAsync() => Task.FromResult(new UserProfile(state.State.Name, state.State.Color));
+
+    public async Task<UserProfile> SetProfileAsync(UserProfile profile)
+    {
+        var valid = (profile ?? throw new VibeException(VibeErrorCodes.Validation, "A profile is required.")).Validated();
+        state.State.Name = valid.Name;
+        state.State.Color = valid.Color;
+        await state.WriteStateAsync();
+        return valid;
     }
 }

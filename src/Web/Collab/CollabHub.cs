@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Vibe.Contracts.Documents;
 using Vibe.Contracts.Errors;
+using Vibe.Contracts.Identity;
 using Vibe.Contracts.Projects;
 using Vibe.Grains.Namespaces;
 using Vibe.Web.Identity;
@@ -74,7 +75,7 @@ public sealed class CollabHub(IGrainFactory grains, StreamFanout fanout) : Hub
         var frames = await grains.GetGrain<IDocumentGrain>(documentId).JoinAsync(Context.ConnectionId);
         foreach (var frame in frames)
             await Clients.Caller.SendAsync("Frame", documentId, frame);
-        await Clients.Group(StreamFanout.ProjectGroup(projectId)).SendAsync("PresenceChanged", projectId, PresenceOf("joined", documentId));
+        await Clients.Group(StreamFanout.ProjectGroup(projectId)).SendAsync("PresenceChanged", projectId, await PresenceOfAsync("joined", documentId));
         return new DocumentJoined(documentId, role.ToWire(), !canWrite);
     });
 
@@ -85,7 +86,7 @@ public sealed class CollabHub(IGrainFactory grains, StreamFanout fanout) : Hub
         await grains.GetGrain<IDocumentGrain>(documentId).LeaveAsync(Context.ConnectionId);
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, StreamFanout.DocumentGroup(documentId));
         await fanout.RemoveDocumentAsync(documentId, null);
-        await Clients.Group(StreamFanout.ProjectGroup(open.ProjectId)).SendAsync("PresenceChanged", open.ProjectId, PresenceOf("left", documentId));
+        await Clients.Group(StreamFanout.ProjectGroup(open.ProjectId)).SendAsync("PresenceChanged", open.ProjectId, await PresenceOfAsync("left", documentId));
     }
 
     public async Task SendFrame(string documentId, byte[] frame)
@@ -135,8 +136,14 @@ public sealed class CollabHub(IGrainFactory grains, StreamFanout fanout) : Hub
         await base.OnDisconnectedAsync(exception);
     }
 
-    Presence PresenceOf(string kind, string documentId) =>
-        new(kind, Me, CollabViews.NameOf(Me), CollabViews.ColorOf(Me), documentId);
+    async Task<Presence> PresenceOfAsync(string kind, string documentId)
+    {
+        // Read once per connection: a profile changed mid-session shows from the next connection on
+        // (the browser's awareness carries the live one).
+        if (Context.Items["profile"] is not UserProfile profile)
+            Context.Items["profile"] = profile = await grains.GetGrain<IUserGrain>(Me).GetProfileAsync();
+        return new(kind, Me, profile.Name ?? CollabViews.NameOf(Me), profile.Color ?? CollabViews.ColorOf(Me), documentId);
+    }
 
     /// <summary>Typed Vibe errors reach the client as "code: message"; anything else stays generic.</summary>
     static async Task<T> Guarded<T>(Func<Task<T>> action)

@@ -7,7 +7,8 @@ using Vibe.Web.Errors;
 namespace Vibe.Web.Identity;
 
 public sealed record SessionResponse(string Token, DateTimeOffset ExpiresAt, string Pubkey);
-public sealed record MeResponse(string Pubkey, string Npub, bool Admin, IReadOnlyList<string> Projects);
+public sealed record MeResponse(string Pubkey, string Npub, bool Admin, IReadOnlyList<string> Projects, string? Name, string? Color);
+public sealed record ProfileRequest(string? Name, string? Color);
 
 public static class AuthEndpoints
 {
@@ -26,9 +27,18 @@ public static class AuthEndpoints
         api.MapGet("/me", async (HttpContext http, IGrainFactory grains, VibeOptions options) =>
         {
             var pubkey = http.User.Pubkey();
-            var projects = await grains.GetGrain<IUserGrain>(pubkey).GetProjectsAsync();
-            return Results.Ok(new MeResponse(pubkey, NostrKeys.ToNpub(pubkey), options.Admins.Contains(pubkey), projects));
+            var user = grains.GetGrain<IUserGrain>(pubkey);
+            var projects = await user.GetProjectsAsync();
+            var profile = await user.GetProfileAsync();
+            return Results.Ok(new MeResponse(pubkey, NostrKeys.ToNpub(pubkey), options.Admins.Contains(pubkey), projects, profile.Name, profile.Color));
         }).RequireAuthorization().WithTags("Auth").WithName("Me");
+
+        // The name and colour collaborators see in presence events (the browser also sends them in awareness).
+        api.MapPut("/me/profile", async (ProfileRequest body, HttpContext http, IGrainFactory grains) =>
+        {
+            var profile = await grains.GetGrain<IUserGrain>(http.User.Pubkey()).SetProfileAsync(new UserProfile(body.Name, body.Color));
+            return Results.Ok(profile);
+        }).RequireAuthorization().WithTags("Auth").WithName("SetProfile");
 
         return api;
     }

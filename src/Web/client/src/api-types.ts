@@ -17,6 +17,9 @@ export interface MeResponse {
   npub: string;
   admin: boolean;
   projects: string[];
+  /** The profile collaborators see; null until the user sets one. */
+  name: string | null;
+  color: string | null;
 }
 
 /** Projects/ProjectEndpoints.cs MemberView */

@@ -8,6 +8,8 @@ export interface AppContext {
   api: ApiClient;
   profile: Profile;
   setProfile(profile: Profile): void;
+  /** Adopts the profile the server keeps for this key, or gives it the browser's when it has none. */
+  syncProfile(): Promise<void>;
   signOut(): void;
 }
 

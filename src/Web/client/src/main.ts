@@ -43,6 +43,19 @@ function signIn(key: NostrKey): AppContext {
       saveProfile(profile);
       ctx.profile = loadProfile(key.pubkey);
       window.dispatchEvent(new CustomEvent("vibe:profile"));
+      // The server keeps it too, for presence events and other browsers of the same key.
+      void ctx.api.setProfile(ctx.profile).catch(() => undefined);
+    },
+    async syncProfile() {
+      const me = await ctx.api.me();
+      if (me.name && me.color) {
+        if (me.name === ctx.profile.name && me.color === ctx.profile.color) return;
+        saveProfile({ name: me.name, color: me.color });
+        ctx.profile = loadProfile(key.pubkey);
+        window.dispatchEvent(new CustomEvent("vibe:profile"));
+      } else {
+        await ctx.api.setProfile(ctx.profile);
+      }
     },
     signOut() {
       session.dispose();
@@ -72,6 +85,7 @@ window.addEventListener("hashchange", route);
 const key = loadKey();
 if (key) {
   context = signIn(key);
+  void context.syncProfile().catch(() => undefined);
   route();
 } else {
   showSignIn();

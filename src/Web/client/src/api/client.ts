@@ -12,6 +12,7 @@ export class ApiClient {
   constructor(private readonly session: Session) {}
 
   me = (): Promise<MeResponse> => this.json("GET", "/api/me");
+  setProfile = (profile: { name: string; color: string }): Promise<{ name: string; color: string }> => this.json("PUT", "/api/me/profile", profile);
   listProjects = (): Promise<ProjectView[]> => this.json("GET", "/api/projects");
   getProject = (id: string): Promise<ProjectView> => this.json("GET", `/api/projects/${encodeURIComponent(id)}`);
   createProject = (body: CreateProjectRequest): Promise<ProjectView> => this.json("POST", "/api/projects", body);
