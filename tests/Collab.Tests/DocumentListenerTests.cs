@@ -170,4 +170,25 @@ public sealed class DocumentListenerTests(VibeNode node) : IClassFixture<VibeNod
         await alice.PutAsync(project, "gone.txt", "new");
         Assert.Equal("new", await alice.ReadAsync(project, "gone.txt"));
     }
+
+    [Fact]
+    public async Task Stat_reports_the_size_of_a_file_after_collaborative_edits()
+    {
+        var alice = await node.SignInAsync();
+        var project = await alice.CreateProjectAsync();
+        await alice.PutAsync(project, "size.txt", "abc");
+        var namespaceGrain = node.Grains.GetGrain<Vibe.Contracts.Namespaces.INamespaceGrain>(project);
+        Assert.Equal(3, (await namespaceGrain.StatAsync("/workspace/size.txt")).Size);
+
+        // An edit that does not pass through the namespace (as every editor's keystrokes do not).
+        await node.Grains.GetGrain<IDocumentGrain>($"{project}/size.txt").ApplyEditsAsync([new TextEdit(3, 0, " and ü")]);
+
+        var until = DateTime.UtcNow + Deadline;
+        long size;
+        while ((size = (await namespaceGrain.StatAsync("/workspace/size.txt")).Size) != 10)
+        {
+            Assert.True(DateTime.UtcNow < until, $"stat still reports {size} bytes");
+            await Task.Delay(200);
+        }
+    }
 }

@@ -20,4 +20,9 @@ public interface INamespaceGrain : IGrainWithStringKey
     [Alias("SetPolicy")] Task SetPolicyAsync(NamespacePolicy policy);
     /// <summary>Removes every file of the project (used when the project is deleted).</summary>
     [Alias("Destroy")] Task DestroyAsync();
+    /// <summary>
+    /// A document grain reports its text's new size after collaborative edits, so stat and tree stay true.
+    /// One-way: the document never waits on the namespace (which itself calls documents).
+    /// </summary>
+    [Orleans.Concurrency.OneWay, Alias("DocumentEdited")] Task DocumentEditedAsync(string path, long size, DateTimeOffset modified);
 }

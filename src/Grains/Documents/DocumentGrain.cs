@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Streams;
 using Vibe.Contracts.Documents;
+using Vibe.Contracts.Namespaces;
 using Vibe.Crdt.Protocols;
 using Vibe.Grains.Documents.Log;
 
@@ -27,6 +28,7 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
     int _sinceSnapshot;
     DateTimeOffset _modified;
     bool _compacting;
+    long _reportedVersion;
     readonly Guid _epoch = Guid.NewGuid();
     readonly Dictionary<IDocumentListener, DateTimeOffset> _listeners = [];
 
@@ -47,6 +49,7 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)
     {
+        ReportSize();
         if (_sinceSnapshot > 0)
         {
             try
@@ -88,6 +91,7 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
         // Start over: the file is gone, and a new file at this path begins with a fresh history.
         _doc = CollabDocument.Load(new StoredDocument(null, 0, []), time);
         _version = 0;
+        _reportedVersion = 0;
         _snapshotVersion = 0;
         _sinceSnapshot = 0;
         _modified = default;
@@ -205,8 +209,22 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
         }
     }
 
+    /// <summary>Tells the namespace the text's size after edits it did not make itself (at most every 10 s).</summary>
+    void ReportSize()
+    {
+        if (_version == _reportedVersion)
+            return;
+        _reportedVersion = _version;
+        var slash = Id.IndexOf('/');
+        if (slash <= 0)
+            return;
+        var size = System.Text.Encoding.UTF8.GetByteCount(_doc.Text);
+        _ = GrainFactory.GetGrain<INamespaceGrain>(Id[..slash]).DocumentEditedAsync(Namespaces.NamespacePath.Workspace + Id[slash..], size, _modified);
+    }
+
     async Task RemoveOutdatedAwarenessAsync(CancellationToken ct)
     {
+        ReportSize();
         var now = time.GetUtcNow();
         foreach (var (listener, until) in _listeners.ToArray())
         {

@@ -99,6 +99,16 @@ public sealed class NamespaceGrain(
         return Writing(path, async s => { await s.RemoveAsync(path); return true; });
     }
 
+    public async Task DocumentEditedAsync(string path, long size, DateTimeOffset modified)
+    {
+        // Only a document still at that path counts; a report that crossed a delete or a rewrite is dropped.
+        if (!state.State.Entries.TryGetValue(path, out var entry) || entry.Content != ContentKind.Document || modified <= entry.Modified)
+            return;
+        entry.Size = size;
+        entry.Modified = modified;
+        await state.WriteStateAsync();
+    }
+
     public Task<NamespacePolicy> GetPolicyAsync() => Task.FromResult(state.State.Policy ?? _defaultPolicy);
 
     public async Task SetPolicyAsync(NamespacePolicy policy)
