@@ -73,6 +73,8 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
         var update = _doc.SetText(text ?? "");
         if (update is not null)
             await CommitAsync(update, update, origin: null);
+        // The namespace calls this and records the size itself; only later edits need reporting.
+        _reportedVersion = _version;
         return Current();
     }
 
