@@ -13,7 +13,7 @@ public sealed class DevWorkerException(string message) : Exception(message);
 /// The C# end of the preview worker (docs/preview.md, "Worker protocol"): one <c>node worker.mjs</c> per
 /// running preview, JSON lines over stdin/stdout, requests matched to answers by id so many can be in
 /// flight. A request that takes too long kills the process (a stuck esbuild must not hold the preview);
-/// the next request starts a fresh one and runs <see cref="Prepare"/> on it first. The process dying is
+/// the next request starts a fresh one. The process dying is
 /// reported through <see cref="Exited"/>, never thrown at the silo.
 /// </summary>
 public sealed class DevWorker : IAsyncDisposable
@@ -37,9 +37,6 @@ public sealed class DevWorker : IAsyncDisposable
         _node = node;
     }
 
-    /// <summary>Runs on every freshly started process before any other request (e.g. the deps pre-bundle, whose map lives in the worker).</summary>
-    public Func<CancellationToken, Task>? Prepare { get; set; }
-
     /// <summary>The process ended without being asked to (crash, OOM kill); the argument says why.</summary>
     public event Action<string>? Exited;
 
@@ -52,42 +49,20 @@ public sealed class DevWorker : IAsyncDisposable
         return await session.SendAsync(request, timeout, ct);
     }
 
-    /// <summary>A request on the current process without starting one: for <see cref="Prepare"/>.</summary>
-    public Task<JsonElement> RequestOnCurrentAsync(JsonObject request, TimeSpan timeout, CancellationToken ct = default) =>
-        (_session ?? throw new DevWorkerException("The preview worker is not running.")).SendAsync(request, timeout, ct);
-
-    /// <summary>Starts the process (and runs <see cref="Prepare"/>) unless it is running.</summary>
-    public Task StartAsync(CancellationToken ct = default) => EnsureStartedAsync(ct);
-
     async Task<Session> EnsureStartedAsync(CancellationToken ct)
     {
-        if (_session is { Ended: false, Prepared: true } running)
+        if (_session is { Ended: false } running)
             return running;
         await _startLock.WaitAsync(ct);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_session is { Ended: false, Prepared: true } current)
+            if (_session is { Ended: false } current)
                 return current;
-            _session?.Kill("replaced");
             if (!File.Exists(_script))
                 throw new DevWorkerException($"The preview toolchain is missing: {_script} does not exist.");
-            var session = Session.Start(this);
-            _session = session;
-            if (Prepare is { } prepare)
-            {
-                try
-                {
-                    await prepare(ct);
-                }
-                catch
-                {
-                    session.Kill("preparation failed");
-                    throw;
-                }
-            }
-            session.Prepared = true;
-            return session;
+            _session = Session.Start(this);
+            return _session;
         }
         finally
         {
@@ -123,7 +98,6 @@ public sealed class DevWorker : IAsyncDisposable
         }
 
         public bool Ended { get; private set; }
-        public bool Prepared { get; set; }
 
         public static Session Start(DevWorker owner)
         {

@@ -249,11 +249,8 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
                 }
             }
             await SetStatusAsync(PreviewState.Building, "Pre-bundling dependencies");
-            var worker = Worker();
-            if (worker.IsRunning)
-                await RunDepsAsync(worker.RequestAsync);
-            else
-                await worker.StartAsync();
+            // The worker keeps the deps map (and reads it back from .vibe/deps after a restart).
+            await RunDepsAsync(Worker());
             _workerFailed = false;
             await WarmUpAsync();
             await SetStatusAsync(PreviewState.Ready, null);
@@ -271,16 +268,14 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
         if (_worker is not null)
             return _worker;
         var worker = new DevWorker(PreviewToolchain.WorkerScript, _workspace.Root, _log.Build);
-        // A fresh process knows no deps map: pre-bundle (from esbuild's cache on disk, fast) before anything else.
-        worker.Prepare = _ => RunDepsAsync(worker.RequestOnCurrentAsync);
         worker.Exited += reason => _ = Task.Factory.StartNew(() => OnWorkerExitedAsync(reason), CancellationToken.None, TaskCreationOptions.None, _scheduler).Unwrap();
         _worker = worker;
         return worker;
     }
 
-    async Task RunDepsAsync(Func<JsonObject, TimeSpan, CancellationToken, Task<JsonElement>> send)
+    async Task RunDepsAsync(DevWorker worker)
     {
-        var answer = await send(new JsonObject { ["op"] = "deps", ["root"] = Root, ["entry"] = "index.html" }, DepsTimeout, CancellationToken.None);
+        var answer = await worker.RequestAsync(new JsonObject { ["op"] = "deps", ["root"] = Root, ["entry"] = "index.html" }, DepsTimeout);
         if (answer.TryGetProperty("error", out var error))
             throw new PreviewBuildException(HmrMessages.ParseError(error, "/index.html").Message);
         var deps = Path.Combine(_workspace.Root, ".vibe", "deps");
@@ -293,6 +288,8 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
         var count = answer.TryGetProperty("deps", out var map) && map.ValueKind == JsonValueKind.Object ? map.EnumerateObject().Count() : 0;
         var ms = answer.TryGetProperty("ms", out var took) && took.TryGetDouble(out var t) ? t : 0;
         _log.Build($"pre-bundled {count} dependencies in {ms:0} ms");
+        if (answer.TryGetProperty("unresolved", out var unresolved) && unresolved.ValueKind == JsonValueKind.Array && unresolved.GetArrayLength() > 0)
+            _log.Build($"imported but not installed: {string.Join(", ", unresolved.EnumerateArray().Select(u => u.ToString()))}");
     }
 
     async Task OnWorkerExitedAsync(string reason)
@@ -474,7 +471,7 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
             {
                 var t = time.GetUtcNow().ToUnixTimeMilliseconds();
                 _graph.MarkUpdated(update.Invalidated, t);
-                var modules = update.Boundaries.Select(b => (b, Root + b + (ModuleGraph.IsCss(b) ? "?import" : ""))).ToList();
+                var modules = update.Boundaries.Select(b => (b, UpdateUrl(b))).ToList();
                 _log.Preview($"hmr {path}: update {string.Join(", ", update.Boundaries)}");
                 await PublishHmrAsync(HmrMessages.Update(modules, t));
                 break;
@@ -484,6 +481,18 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
                 await PublishHmrAsync(HmrMessages.FullReload(reload.Reason));
                 break;
         }
+    }
+
+    /// <summary>
+    /// The URL a page re-imports for a boundary. A stylesheet only the entry HTML links keeps its plain URL,
+    /// so the client swaps the &lt;link&gt;; one imported by a module is its <c>?import</c> module.
+    /// </summary>
+    string UpdateUrl(string path)
+    {
+        if (!ModuleGraph.IsCss(path))
+            return Root + path;
+        var linkedOnly = _graph.Get(path) is { IsEntry: true, Importers.Count: 0 };
+        return Root + path + (linkedOnly ? "" : "?import");
     }
 
     // ---- transforms and answers -------------------------------------------------------------------------

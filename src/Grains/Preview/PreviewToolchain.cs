@@ -2,7 +2,7 @@ namespace Vibe.Grains.Preview;
 
 /// <summary>
 /// Where the node side of the preview lives once built: <c>{AppContext.BaseDirectory}/preview-toolchain</c>
-/// holds <c>worker.mjs</c> (with its esbuild) and the page's client scripts.
+/// holds <c>worker.mjs</c> (with its esbuild) and, in <c>dist/</c>, the page's client scripts (docs/preview.md, "Toolchain files").
 /// </summary>
 public static class PreviewToolchain
 {
@@ -15,11 +15,7 @@ public static class PreviewToolchain
     {
         if (name is not ("client.js" or "refresh.js"))
             return null;
-        foreach (var candidate in new[] { Path.Combine(Directory, "client", "dist", name), Path.Combine(Directory, "client", name), Path.Combine(Directory, name) })
-        {
-            if (File.Exists(candidate))
-                return candidate;
-        }
-        return null;
+        var file = Path.Combine(Directory, "dist", name);
+        return File.Exists(file) ? file : null;
     }
 }
