@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Streams;
@@ -22,7 +21,7 @@ namespace Vibe.Grains.Preview;
 /// an install or a transform is awaited; all state is touched on the grain's own scheduler only.
 /// </summary>
 [Reentrant]
-public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time, ILogger<PreviewGrain> logger) : Grain, IPreviewGrain
+public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger<PreviewGrain> logger) : Grain, IPreviewGrain
 {
     public static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan TransformTimeout = TimeSpan.FromSeconds(10);
@@ -255,8 +254,11 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
             await WarmUpAsync();
             await SetStatusAsync(PreviewState.Ready, null);
         }
-        catch (Exception e) when (e is DevWorkerException or PreviewBuildException or IOException)
+        catch (Exception e)
         {
+            // Whatever went wrong (npm, node, the disk) is the preview's status, never the silo's problem.
+            if (e is not (DevWorkerException or PreviewBuildException))
+                logger.LogWarning(e, "Preview {Project} failed to build", ProjectId);
             _log.Build($"build failed: {e.Message}");
             await SetStatusAsync(PreviewState.Error, e.Message);
             await PublishProjectAsync(new PreviewErrorReported(ProjectId, "build", new PreviewError(e.Message, null, null, null, null)));
@@ -423,12 +425,15 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
             return;
         }
         if (_status.State is not (PreviewState.Ready or PreviewState.Error) || _starting is not null)
+        {
+            _log.Preview($"hmr {path}: changed while the preview is {HmrMessages.StatusName(_status.State)}");
             return;
+        }
         if (path == _graph.EntryHtml)
         {
             _html = null;
             if (_workspace.ReadText(path) is { } html)
-                _graph.SetEntries(EntryReferences(html).Select(r => r.Path));
+                _graph.SetEntries(EntryHtml.References(html).Select(r => r.Path));
             await PublishDecisionAsync(path, _graph.PropagateChange(path));
             return;
         }
@@ -442,6 +447,7 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
         }
         if (_graph.Get(path) is not { } node)
         {
+            await PublishDecisionAsync(path, HmrDecision.None);
             // A new file may be what a failing import was missing.
             foreach (var failed in _buildErrors.Keys.Where(p => p != path).ToList())
             {
@@ -480,6 +486,9 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
                 _log.Preview($"hmr {path}: full reload ({reload.Reason})");
                 await PublishHmrAsync(HmrMessages.FullReload(reload.Reason));
                 break;
+            default:
+                _log.Preview($"hmr {path}: no page loads it");
+                break;
         }
     }
 
@@ -507,7 +516,11 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
         var code = text ?? "";
         var hash = Hash(text is null ? bytes : Encoding.UTF8.GetBytes(text));
         if (_graph.Cached(path, kind, hash) is { } cached)
+        {
+            // Back to a text that built before (an error undone): the error is gone with it.
+            await ClearBuildErrorAsync(path);
             return (cached.Output, null, false);
+        }
 
         JsonElement answer;
         try
@@ -604,10 +617,11 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
     {
         if (_workspace.ReadText(_graph.EntryHtml) is not { } html)
             return;
-        var references = EntryReferences(html);
+        var references = EntryHtml.References(html);
         _graph.SetEntries(references.Select(r => r.Path));
         var queue = new Queue<(string Path, string Kind)>(references.Select(r => (r.Path, r.Stylesheet ? ModuleGraph.CssTransform : ModuleGraph.ModuleTransform)));
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var started = System.Diagnostics.Stopwatch.StartNew();
         while (queue.TryDequeue(out var next) && seen.Count < MaxWarmUpModules)
         {
             if (!seen.Add(next.Kind + next.Path))
@@ -621,6 +635,7 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
                     queue.Enqueue((imported, ModuleGraph.ModuleTransform));
             }
         }
+        _log.Build($"transformed {seen.Count} modules in {started.ElapsedMilliseconds} ms");
     }
 
     async Task<PreviewAsset> EntryHtmlAsync()
@@ -637,7 +652,7 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
                 return Text(500, HmrMessages.ParseError(error, "/index.html").Message);
             var code = answer.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() ?? "" : "";
             _html = cached = (hash, code);
-            _graph.SetEntries(EntryReferences(html).Select(r => r.Path));
+            _graph.SetEntries(EntryHtml.References(html).Select(r => r.Path));
         }
         return Answer(200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(cached.Code));
     }
@@ -695,41 +710,6 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
 
     static PreviewAsset Answer(int status, string contentType, byte[] body) =>
         new(status, contentType, body, status == 200 ? $"\"{Hash(body)[..20]}\"" : null);
-
-    /// <summary>The modules and stylesheets the entry HTML loads, as workspace paths.</summary>
-    internal static IReadOnlyList<(string Path, bool Stylesheet)> EntryReferences(string html)
-    {
-        var found = new List<(string, bool)>();
-        foreach (Match tag in TagPattern().Matches(html))
-        {
-            var attributes = AttributePattern().Matches(tag.Groups[2].Value)
-                .GroupBy(a => a.Groups[1].Value.ToLowerInvariant())
-                .ToDictionary(g => g.Key, g => g.First().Groups[3].Success ? g.First().Groups[3].Value : g.First().Groups[4].Success ? g.First().Groups[4].Value : g.First().Groups[5].Value);
-            var isScript = tag.Groups[1].Value.Equals("script", StringComparison.OrdinalIgnoreCase);
-            var reference = isScript
-                ? attributes.GetValueOrDefault("type") == "module" ? attributes.GetValueOrDefault("src") : null
-                : attributes.GetValueOrDefault("rel")?.Split(' ').Contains("stylesheet") == true ? attributes.GetValueOrDefault("href") : null;
-            if (LocalPath(reference) is { } path)
-                found.Add((path, !isScript));
-        }
-        return found;
-    }
-
-    static string? LocalPath(string? reference)
-    {
-        if (string.IsNullOrWhiteSpace(reference) || reference.StartsWith("//", StringComparison.Ordinal) || reference.Contains(':'))
-            return null;
-        var cut = reference.IndexOfAny(['?', '#']);
-        var path = cut >= 0 ? reference[..cut] : reference;
-        path = "/" + path.TrimStart('.', '/');
-        return PreviewRequest.TryParse(path, "", out var parsed, out _) && parsed.Path != "/" ? parsed.Path : null;
-    }
-
-    [GeneratedRegex(@"<(script|link)\b([^>]*)>", RegexOptions.IgnoreCase)]
-    private static partial Regex TagPattern();
-
-    [GeneratedRegex("""([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")]
-    private static partial Regex AttributePattern();
 
     static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..32];
 
