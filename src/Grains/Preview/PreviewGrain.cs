@@ -72,7 +72,8 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         _streams = this.GetStreamProvider(StreamNames.Provider);
         _previewStream = _streams.GetStream<PreviewEvent>(StreamId.Create(StreamNames.Preview, ProjectId));
         _projectStream = _streams.GetStream<ProjectEvent>(StreamId.Create(StreamNames.Project, ProjectId));
-        this.RegisterGrainTimer(FlushLogAsync, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        // Each flush rewrites the log file in the namespace (a new blob): batch a couple of seconds of lines.
+        this.RegisterGrainTimer(FlushLogAsync, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         this.RegisterGrainTimer(StopWhenIdleAsync, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
         return Task.CompletedTask;
     }
@@ -130,6 +131,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     {
         await ReleaseAsync();
         await SetStatusAsync(PreviewState.Stopped, null);
+        await _log.FlushAsync();
         DeactivateOnIdle();
     }
 

@@ -196,6 +196,40 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_file_written_through_the_namespace_reaches_the_preview_and_fixes_the_import_waiting_for_it()
+    {
+        var (id, preview, recorder) = await StartReadyReactAsync();
+        await using var _ = recorder;
+        var ns = _grains.GetGrain<INamespaceGrain>(id);
+
+        // One edit that imports and uses a component that does not exist yet (an unused import would be dropped).
+        var app = Document(id, "/src/App.tsx");
+        var text = (await app.GetTextAsync()).Text;
+        const string imports = "import { useState } from \"react\";", heading = "<h1>Hello from Vibe</h1>";
+        await app.ApplyEditsAsync([
+            new TextEdit(text.IndexOf(heading, StringComparison.Ordinal) + heading.Length, 0, "<Greeting />"),
+            new TextEdit(text.IndexOf(imports, StringComparison.Ordinal) + imports.Length, 0, "\nimport Greeting from \"./Greeting\";"),
+        ]);
+        var error = await WithLogsAsync(id, () => recorder.NextHmrAsync());
+        Assert.Equal("error", error.GetProperty("type").GetString());
+        Assert.Contains("./Greeting", error.GetProperty("error").GetProperty("message").GetString());
+
+        await ns.WriteAsync("/workspace/src/Greeting.tsx", Encoding.UTF8.GetBytes("export default function Greeting() {\n  return <p>hi</p>;\n}\n"));
+
+        Assert.Equal("error-cleared", (await WithLogsAsync(id, () => recorder.NextHmrAsync())).GetProperty("type").GetString());
+        Assert.Equal(["/src/App.tsx"], UpdatedPaths(await recorder.NextHmrAsync()));
+        Assert.Contains($"/preview/{id}/src/Greeting.tsx", Body(await preview.GetAssetAsync("/src/App.tsx", "")));
+        Assert.Contains("hi", Body(await preview.GetAssetAsync("/src/Greeting.tsx", "")));
+        // Stopping writes what is left of the logs.
+        await preview.StopAsync();
+        var logs = Encoding.UTF8.GetString((await ns.ReadAsync("/logs/build.log")).Bytes);
+        Assert.Contains("error /src/App.tsx:", logs);
+        Assert.Contains("fixed /src/App.tsx", logs);
+        Assert.Contains("hmr /src/App.tsx: update /src/App.tsx", Encoding.UTF8.GetString((await ns.ReadAsync("/logs/preview.log")).Bytes));
+        Assert.Equal(PreviewState.Stopped, (await preview.GetStatusAsync()).State);
+    }
+
+    [Fact]
     public async Task A_failed_install_is_an_error_status_with_npms_message()
     {
         const string missing = "vibe-no-such-package-7f3a9c";
