@@ -109,9 +109,11 @@ async function transformScript(root, file, source, ext) {
   }
   out += code.slice(last);
 
-  // A refresh boundary: every export is a registered component (what Vite's plugin-react accepts too).
+  // A boundary: every export is a registered component (what Vite's plugin-react accepts too), or the
+  // module accepts itself through import.meta.hot.accept() / accept(callback).
   const selfAccepting =
-    components != null && exports.length > 0 && exports.every((e) => e.type === "direct" && e.localName != null && components.has(e.localName));
+    (components != null && exports.length > 0 && exports.every((e) => e.type === "direct" && e.localName != null && components.has(e.localName))) ||
+    (usesHot && /import\.meta\.hot\.accept\(\s*(?:\)|\(|function\b|async\b|[A-Za-z_$][\w$]*\s*=>)/.test(code));
 
   const header = [];
   if (components || usesHot || selfAccepting) {
@@ -126,7 +128,7 @@ async function transformScript(root, file, source, ext) {
   }
   // The header is one line, so the source map only shifts by one line.
   let result = header.length ? header.join(" ") + "\n" + out.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "") : out.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "");
-  if (selfAccepting) result += "\nimport.meta.hot.accept();";
+  if (selfAccepting && components) result += "\nimport.meta.hot.accept();";
   if (map) {
     if (header.length) map.mappings = ";" + map.mappings;
     result += `\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`;

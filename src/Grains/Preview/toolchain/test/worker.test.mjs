@@ -87,6 +87,15 @@ describe("worker on the react template", () => {
     assert.equal(answer.selfAccepting, false);
   });
 
+  test("a module that calls import.meta.hot.accept() accepts itself and gets a hot context", async () => {
+    const code = 'export let n = 1;\nif (import.meta.hot) {\n  import.meta.hot.dispose((data) => { data.n = n; });\n  import.meta.hot.accept();\n}\n';
+    const answer = await worker.request({ op: "transform", root, path: "/src/counter.ts", code });
+    assert.equal(answer.selfAccepting, true);
+    assert.match(answer.code, /^import \{ createHotContext as __vibe_hot \} from "\/preview\/p1\/@vibe\/client\.js"; import\.meta\.hot = __vibe_hot\("\/src\/counter\.ts"\);\n/);
+    const disposeOnly = await worker.request({ op: "transform", root, path: "/src/other.ts", code: "import.meta.hot?.dispose(() => {});\nexport const x = 1;\n" });
+    assert.equal(disposeOnly.selfAccepting, false);
+  });
+
   test("a syntax error answers file, line, column and a code frame", async () => {
     const code = read("src/App.tsx").replace("const [count, setCount] = useState(0);", "const [count, setCount] = useState(0;");
     const answer = await worker.request({ op: "transform", root, path: "/src/App.tsx", code });
