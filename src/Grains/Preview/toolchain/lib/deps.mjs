@@ -10,7 +10,7 @@ import * as esbuild from "esbuild";
 import { init as lexerReady, parse as lexModule } from "es-module-lexer";
 import { init as cjsReady, parse as lexCommonJs } from "cjs-module-lexer";
 import { CompileError } from "./errors.mjs";
-import { depFileName, isBare, scriptExtensions } from "./resolve.mjs";
+import { depFileName, isBare, isBareAsset, scriptExtensions } from "./resolve.mjs";
 
 const depsDir = ".vibe/deps";
 const metadataFile = "_metadata.json";
@@ -119,7 +119,8 @@ async function scanBareImports(cwd, entryPath, scripts) {
       }));
       build.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === "entry-point" || !isBare(args.path)) return undefined;
-        found.add(args.path);
+        // A package's stylesheet or asset is served from node_modules as it is, not pre-bundled.
+        if (!isBareAsset(args.path)) found.add(args.path);
         return { path: args.path, external: true };
       });
       // Only scripts can import packages; stylesheets, JSON and assets are not followed.

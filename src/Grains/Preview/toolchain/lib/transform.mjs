@@ -4,7 +4,7 @@ import path from "node:path";
 import * as esbuild from "esbuild";
 import { init as lexerReady, parse as lexImports } from "es-module-lexer";
 import { CompileError, positionAt } from "./errors.mjs";
-import { depFileName, isBare, isExternal, moduleUrl, resolveProjectPath, scriptExtensions } from "./resolve.mjs";
+import { depFileName, isBare, isBareAsset, isExternal, moduleUrl, resolvePackageFile, resolveProjectPath, scriptExtensions } from "./resolve.mjs";
 import { mayHaveComponents, registerComponents } from "./refresh.mjs";
 import { knownDeps } from "./deps.mjs";
 import { tsconfigRaw } from "./tsconfig.mjs";
@@ -45,6 +45,7 @@ async function transformScript(root, file, source, ext) {
       sourcesContent: true,
       target: "es2022",
       tsconfigRaw: tsconfigRaw(),
+      define: devDefines(root),
       logLevel: "silent",
     });
   } catch (err) {
@@ -86,7 +87,12 @@ async function transformScript(root, file, source, ext) {
     const specifier = imp.specifier;
     if (typeof specifier !== "string" || isExternal(specifier)) continue;
     let url;
-    if (isBare(specifier)) {
+    if (isBareAsset(specifier)) {
+      const resolved = resolvePackageFile(specifier);
+      if (!resolved) throw importError(`Cannot find "${specifier}" imported by ${file}: is its package installed?`, file, source, specifier);
+      url = moduleUrl(root, resolved);
+      listed.push({ specifier, url, kind: "module", path: resolved });
+    } else if (isBare(specifier)) {
       url = deps.map.get(specifier);
       if (url) listed.push({ specifier, url, kind: "dep" });
       else if (deps.unresolved.has(specifier)) {
@@ -136,6 +142,19 @@ async function transformScript(root, file, source, ext) {
   const answer = { code: result, imports: listed, selfAccepting };
   if (missing.size) answer.missingDeps = [...missing];
   return answer;
+}
+
+const definesByRoot = new Map();
+
+/** process.env.NODE_ENV and Vite's import.meta.env, as a development server defines them. */
+function devDefines(root) {
+  let defines = definesByRoot.get(root);
+  if (!defines) {
+    const env = { MODE: "development", DEV: true, PROD: false, SSR: false, BASE_URL: root + "/" };
+    defines = { "process.env.NODE_ENV": '"development"', "import.meta.env": JSON.stringify(env) };
+    definesByRoot.set(root, defines);
+  }
+  return defines;
 }
 
 /** The error for an import, placed on the import's line in the file's own text. */

@@ -145,6 +145,31 @@ describe("worker on the react template", () => {
     assert.match(answer.code, /import\("\/preview\/p1\/src\/util\.ts"\)/);
   });
 
+  test("a package's stylesheet is imported from node_modules, not pre-bundled", async () => {
+    fs.mkdirSync(path.join(dir, "node_modules/some-theme/dist"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "node_modules/some-theme/package.json"), '{"name":"some-theme","version":"1.0.0"}');
+    fs.writeFileSync(path.join(dir, "node_modules/some-theme/dist/theme.css"), "body { margin: 0; }\n");
+    const code = 'import "some-theme/dist/theme.css";\nimport "./styles.css";\nexport const x = 1;\n';
+    const answer = await worker.request({ op: "transform", root, path: "/src/theme.ts", code });
+    assert.equal(answer.missingDeps, undefined);
+    assert.deepEqual(answer.imports[0], {
+      specifier: "some-theme/dist/theme.css",
+      url: `${root}/node_modules/some-theme/dist/theme.css?import`,
+      kind: "module",
+      path: "/node_modules/some-theme/dist/theme.css",
+    });
+    const missing = await worker.request({ op: "transform", root, path: "/src/theme.ts", code: 'export const a = 1;\nimport "no-such-theme/x.css";\n' });
+    assert.equal(missing.error.line, 2);
+  });
+
+  test("process.env.NODE_ENV and import.meta.env are defined as in development", async () => {
+    const code = "export const env = [process.env.NODE_ENV, import.meta.env.DEV, import.meta.env.BASE_URL];\n";
+    const answer = await worker.request({ op: "transform", root, path: "/src/env.ts", code });
+    assert.match(answer.code, /"development"/);
+    assert.match(answer.code, /DEV: true/);
+    assert.match(answer.code, /BASE_URL: "\/preview\/p1\/"/);
+  });
+
   test("a bare import the deps lack is reported as missingDeps with its future URL", async () => {
     const code = 'import { debounce } from "lodash-es";\nexport const d = debounce;\n';
     const answer = await worker.request({ op: "transform", root, path: "/src/x.ts", code });
