@@ -35,6 +35,8 @@ await Promise.all([
     target: "node20",
     logLevel: "warning",
     legalComments: "none",
+    // Only for babel.config.ts files, which the worker never reads (configFile: false).
+    external: ["@babel/preset-typescript", "@babel/preset-typescript/*"],
     // Babel's CommonJS parts call require(); an ES module has none of its own.
     banner: { js: 'import { createRequire as __vibeRequire } from "node:module"; const require = __vibeRequire(import.meta.url);' },
   }),

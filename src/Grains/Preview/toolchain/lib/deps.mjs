@@ -44,7 +44,16 @@ function depsFromMetadata(root, meta) {
   return { map, unresolved: new Set(meta.unresolved ?? []) };
 }
 
-export async function runDeps({ root, entry }, cwd = process.cwd()) {
+/** One deps run at a time: two would empty and fill the same .vibe/deps under each other. */
+let running = Promise.resolve();
+
+export function runDeps(request, cwd = process.cwd()) {
+  const run = running.then(() => prebundle(request, cwd));
+  running = run.catch(() => {});
+  return run;
+}
+
+async function prebundle({ root, entry }, cwd) {
   if (typeof root !== "string") throw new CompileError('deps needs "root"', null);
   const entryPath = typeof entry === "string" && entry ? entry.replace(/^\/+/, "") : "index.html";
   const html = readEntry(cwd, entryPath);
@@ -136,6 +145,7 @@ async function scanBareImports(cwd, entryPath, scripts) {
       write: false,
       format: "esm",
       outdir: "/vibe-scan",
+      loader: { ".js": "jsx" },
       jsx: "automatic",
       jsxDev: true,
       logLevel: "silent",

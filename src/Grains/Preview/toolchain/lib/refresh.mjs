@@ -26,8 +26,10 @@ loading.catch((err) => console.error(`[worker] loading Babel failed: ${err?.stac
 function options(filename, map) {
   return {
     filename,
+    // No config files of any kind: the project's Babel or browserslist settings are not the preview's.
     babelrc: false,
     configFile: false,
+    browserslistConfigFile: false,
     sourceType: "module",
     plugins: [[plugin, { skipEnvCheck: true }]],
     inputSourceMap: map ?? undefined,

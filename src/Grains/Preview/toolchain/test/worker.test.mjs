@@ -272,6 +272,12 @@ describe("worker on a project without the packages it imports", () => {
     assert.match(answer.error.message, /not-installed-package/);
   });
 
+  test("concurrent deps runs take turns and agree", async () => {
+    const answers = await Promise.all([1, 2, 3].map(() => worker.request({ op: "deps", root: "/preview/p2", entry: "index.html" })));
+    for (const answer of answers) assert.deepEqual(answer.unresolved, ["not-installed-package"]);
+    assert.ok(fs.existsSync(path.join(dir, ".vibe/deps/_metadata.json")));
+  });
+
   test("deps of a missing entry is an error, not a crash", async () => {
     const answer = await worker.request({ op: "deps", root: "/preview/p2", entry: "nope.html" });
     assert.match(answer.error.message, /nope\.html/);
