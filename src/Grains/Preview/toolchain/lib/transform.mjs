@@ -32,7 +32,7 @@ export async function transform({ root, path: file, code, as }) {
   return result;
 }
 
-async function transformScript(root, file, source, ext) {
+export async function transformScript(root, file, source, ext) {
   let compiled;
   try {
     compiled = await esbuild.transform(source, {

@@ -210,6 +210,18 @@ describe("worker on the react template", () => {
     assert.match(again.code, /<head><script type="module" src="\/preview\/p1\/@vibe\/client\.js"><\/script><\/head>/);
   });
 
+  test("html compiles inline module scripts: imports rewritten, errors on the HTML's lines", async () => {
+    const page = '<!doctype html>\n<html>\n<head></head>\n<body>\n<script type="module">\nimport { version } from "react";\nimport App from "/src/App.tsx";\nconsole.log(version, App);\n</script>\n</body>\n</html>\n';
+    const answer = await worker.request({ op: "html", root, code: page });
+    assert.equal(answer.error, undefined, JSON.stringify(answer.error));
+    assert.match(answer.code, /import \{ version \} from "\/preview\/p1\/@deps\/react\.js";/);
+    assert.match(answer.code, /import App from "\/preview\/p1\/src\/App\.tsx";/);
+    assert.deepEqual(answer.imports.map((i) => i.url), [`${root}/@deps/react.js`, `${root}/src/App.tsx`]);
+    const broken = await worker.request({ op: "html", root, code: page.replace("console.log(version, App);", "console.log(version, App;") });
+    assert.equal(broken.error.file, "/index.html");
+    assert.equal(broken.error.line, 8);
+  });
+
   test("20 concurrent transforms are each answered under their own id", async () => {
     const app = read("src/App.tsx");
     const answers = await Promise.all(
