@@ -14,7 +14,7 @@ console.log = console.info = console.debug = (...args) => console.error(...args)
 const ops = {
   deps: runDeps,
   transform,
-  html: async (req) => ({ code: transformHtml(req) }),
+  html: transformHtml,
 };
 
 let inFlight = 0;
