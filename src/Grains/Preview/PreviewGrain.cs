@@ -147,6 +147,8 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             return Text(400, "Not a project id a preview can use.");
         try
         {
+            if (request.IsHidden)
+                return NotFound(request.Path);
             EnsureStarted();
             await WaitSettledAsync();
             return request.Kind switch
@@ -157,7 +159,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
                 PreviewAssetKind.RawCss => await ModuleAsync(request.Path, ModuleGraph.CssTransform, "text/css; charset=utf-8"),
                 PreviewAssetKind.Dependency => FileAnswer(request.FilePath, request.Path),
                 PreviewAssetKind.Toolchain => ToolchainAnswer(request.Path),
-                _ => request.IsHidden ? NotFound(request.Path) : FileAnswer(request.FilePath, request.Path),
+                _ => FileAnswer(request.FilePath, request.Path),
             };
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -434,9 +436,9 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         if (path == _graph.EntryHtml)
         {
             _html = null;
-            if (_workspace.ReadText(path) is { } html)
-                _graph.SetEntries(EntryHtml.References(html).Select(r => r.Path));
-            await PublishDecisionAsync(path, _graph.PropagateChange(path));
+            var (_, error) = await RenderEntryAsync();
+            if (error is null)
+                await PublishDecisionAsync(path, _graph.PropagateChange(path));
             return;
         }
         if (!_workspace.Exists(path))
@@ -619,9 +621,12 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     {
         if (_workspace.ReadText(_graph.EntryHtml) is not { } html)
             return;
+        _html = null;
+        await RenderEntryAsync();
         var references = EntryHtml.References(html);
-        _graph.SetEntries(references.Select(r => r.Path));
         var queue = new Queue<(string Path, string Kind)>(references.Select(r => (r.Path, r.Stylesheet ? ModuleGraph.CssTransform : ModuleGraph.ModuleTransform)));
+        foreach (var inline in _graph.Modules.Where(m => m.IsEntry && !references.Any(r => r.Path == m.Path)).Select(m => m.Path).ToList())
+            queue.Enqueue((inline, ModuleGraph.ModuleTransform));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var started = System.Diagnostics.Stopwatch.StartNew();
         while (queue.TryDequeue(out var next) && seen.Count < MaxWarmUpModules)
@@ -633,7 +638,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
                 continue;
             foreach (var import in output.Imports)
             {
-                if (import.Path is { } imported && PreviewRequest.TryParse(imported, "", out var parsed, out _) && !parsed.IsHidden)
+                if (import.Path is { } imported && PreviewRequest.TryParse(imported, "", out _, out _))
                     queue.Enqueue((imported, ModuleGraph.ModuleTransform));
             }
         }
@@ -644,19 +649,48 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     {
         if (_status.State != PreviewState.Ready)
             return StatusPage();
-        if (_workspace.ReadText(_graph.EntryHtml) is not { } html)
+        if (_workspace.ReadText(_graph.EntryHtml) is null)
             return NotFound("/index.html");
+        var (code, error) = await RenderEntryAsync();
+        return error is not null
+            ? Text(500, $"{Place(error)}: {error.Message}")
+            : Answer(200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(code!));
+    }
+
+    /// <summary>
+    /// The entry HTML as served (from the worker's html op, cached by the text's hash). Its module scripts,
+    /// stylesheets and what its inline module scripts import become the graph's entries.
+    /// </summary>
+    async Task<(string? Code, PreviewError? Error)> RenderEntryAsync()
+    {
+        if (_workspace.ReadText(_graph.EntryHtml) is not { } html)
+            return (null, null);
         var hash = Hash(Encoding.UTF8.GetBytes(html));
-        if (_html is not { } cached || cached.Hash != hash)
+        if (_html is { } cached && cached.Hash == hash)
+            return (cached.Code, null);
+        JsonElement answer;
+        try
         {
-            var answer = await Worker().RequestAsync(new JsonObject { ["op"] = "html", ["root"] = Root, ["code"] = html }, TransformTimeout);
-            if (answer.TryGetProperty("error", out var error))
-                return Text(500, HmrMessages.ParseError(error, "/index.html").Message);
-            var code = answer.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() ?? "" : "";
-            _html = cached = (hash, code);
-            _graph.SetEntries(EntryHtml.References(html).Select(r => r.Path));
+            answer = await Worker().RequestAsync(new JsonObject { ["op"] = "html", ["root"] = Root, ["code"] = html, ["path"] = _graph.EntryHtml }, TransformTimeout);
         }
-        return Answer(200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(cached.Code));
+        catch (DevWorkerException e)
+        {
+            return (null, new PreviewError(e.Message, _graph.EntryHtml, null, null, null));
+        }
+        if (answer.TryGetProperty("error", out var errorElement))
+        {
+            var error = HmrMessages.ParseError(errorElement, _graph.EntryHtml);
+            await ReportBuildErrorAsync(_graph.EntryHtml, error);
+            return (null, error);
+        }
+        await ClearBuildErrorAsync(_graph.EntryHtml);
+        var rendered = ParseTransform(answer);
+        var inline = rendered.Imports.Where(i => i.Path is not null).Select(i => i.Path!);
+        _graph.SetEntries(EntryHtml.References(html).Select(r => r.Path).Concat(inline));
+        if (rendered.MissingDeps.Count > 0)
+            _ = RequestBuildAsync(reloadPages: true);
+        _html = (hash, rendered.Code);
+        return (rendered.Code, null);
     }
 
     async Task<PreviewAsset> ModuleAsync(string path, string kind, string contentType)

@@ -127,7 +127,8 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture) : IClassFixtur
         Assert.Equal(200, (await preview.GetAssetAsync("/@vibe/refresh.js", "")).StatusCode);
         Assert.Equal(200, (await preview.GetAssetAsync("/package.json", "")).StatusCode);
         Assert.Equal(404, (await preview.GetAssetAsync("/src/Missing.tsx", "")).StatusCode);
-        Assert.Equal(404, (await preview.GetAssetAsync("/node_modules/react/package.json", "")).StatusCode);
+        Assert.Equal(404, (await preview.GetAssetAsync("/.vibe/install.sha256", "")).StatusCode);
+        Assert.Equal(200, (await preview.GetAssetAsync("/node_modules/react/package.json", "")).StatusCode);
         Assert.Equal(404, (await preview.GetAssetAsync("/@vibe/worker.mjs", "")).StatusCode);
 
         var connected = await preview.ConnectAsync();

@@ -46,11 +46,13 @@ public sealed class PreviewRequestTests
     }
 
     [Theory]
-    [InlineData("/node_modules/react/index.js", true)]
+    [InlineData("/node_modules/bootstrap/dist/logo.png", false)]
+    [InlineData("/node_modules/.package-lock.json", true)]
+    [InlineData("/.vibe/deps/react.js", true)]
     [InlineData("/.env", true)]
     [InlineData("/src/.secret/x.txt", true)]
     [InlineData("/public/robots.txt", false)]
-    public void The_preview_hides_node_modules_and_dot_files(string path, bool hidden)
+    public void The_preview_hides_dot_files(string path, bool hidden)
     {
         Assert.True(PreviewRequest.TryParse(path, "", out var request, out _));
         Assert.Equal(hidden, request.IsHidden);
