@@ -5,6 +5,7 @@ using Vibe.Contracts.Namespaces;
 using Vibe.Contracts.Preview;
 using Vibe.Contracts.Projects;
 using Vibe.Grains.Tests.Clustering;
+using Xunit.Abstractions;
 
 namespace Vibe.Grains.Tests.Preview;
 
@@ -13,7 +14,7 @@ namespace Vibe.Grains.Tests.Preview;
 /// <see cref="VibeClusterFixture.NpmCacheDir"/>), node and esbuild through the toolchain's worker, edits
 /// made on document grains. Slow (installs), so every such test lives in this one class and one cluster.
 /// </summary>
-public sealed class PreviewGrainTests(VibeClusterFixture fixture) : IClassFixture<VibeClusterFixture>
+public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHelper output) : IClassFixture<VibeClusterFixture>
 {
     static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(6);
 
@@ -27,9 +28,11 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture) : IClassFixtur
             await beforeStart(id);
         var recorder = await PreviewRecorder.SubscribeAsync(fixture.Cluster.Client, id);
         var preview = _grains.GetGrain<IPreviewGrain>(id);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var started = await preview.StartAsync();
         if (started.State is not (PreviewState.Ready or PreviewState.Error))
             await recorder.WaitForStatusAsync(s => s.State is PreviewState.Ready or PreviewState.Error, StartDeadline);
+        output.WriteLine($"start to ready/error (install with a warm npm cache, deps, first transforms): {clock.ElapsedMilliseconds} ms");
         return (id, preview, recorder);
     }
 
@@ -141,8 +144,10 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture) : IClassFixtur
         var (id, preview, recorder) = await StartReadyReactAsync();
         await using var _ = recorder;
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await InsertAfterAsync(id, "/src/App.tsx", "Hello from Vibe", " and friends");
         var update = await recorder.NextHmrAsync();
+        output.WriteLine($"edit committed to HMR update received by a stream subscriber: {clock.ElapsedMilliseconds} ms");
         Assert.Equal(["/src/App.tsx"], UpdatedPaths(update));
         Assert.Equal($"/preview/{id}/src/App.tsx", update.GetProperty("updates")[0].GetProperty("url").GetString());
         // The page re-imports the module and gets the new text.
