@@ -87,6 +87,13 @@ describe("worker on the react template", () => {
     assert.equal(answer.selfAccepting, false);
   });
 
+  test("a module that does not use React gets no refresh registrations", async () => {
+    const code = 'export const API_URL = "/api";\nexport function Format(x: number) { return String(x); }\n';
+    const answer = await worker.request({ op: "transform", root, path: "/src/util.ts", code });
+    assert.doesNotMatch(answer.code, /\$RefreshReg\$|@vibe\/refresh\.js/);
+    assert.equal(answer.selfAccepting, false);
+  });
+
   test("a module that calls import.meta.hot.accept() accepts itself and gets a hot context", async () => {
     const code = 'export let n = 1;\nif (import.meta.hot) {\n  import.meta.hot.dispose((data) => { data.n = n; });\n  import.meta.hot.accept();\n}\n';
     const answer = await worker.request({ op: "transform", root, path: "/src/counter.ts", code });
