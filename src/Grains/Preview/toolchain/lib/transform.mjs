@@ -58,7 +58,9 @@ export async function transformScript(root, file, source, ext) {
   let code = compiled.code;
   let map = compiled.map ? JSON.parse(compiled.map) : null;
   let components = null;
-  if (mayHaveComponents(code)) {
+  // Only React modules get refresh registrations (a Preact or plain module's capitalised names are not
+  // React components, and Babel is the larger part of a transform).
+  if (importsReact(code) && mayHaveComponents(code)) {
     const registered = await registerComponents(code, map, file);
     if (registered) ({ code, map, components } = registered);
   }
@@ -142,6 +144,10 @@ export async function transformScript(root, file, source, ext) {
   const answer = { code: result, imports: listed, selfAccepting };
   if (missing.size) answer.missingDeps = [...missing];
   return answer;
+}
+
+function importsReact(code) {
+  return /\bfrom\s*["']react(?:-dom)?(?:\/[^"']*)?["']/.test(code);
 }
 
 const definesByRoot = new Map();

@@ -70,6 +70,15 @@ describe("HMR client in Chromium", { skip: noBrowser }, () => {
     assert.equal(await browser.evaluate(`document.querySelectorAll('style[data-vibe-id="/src/extra.css"]').length`), 1);
   });
 
+  test("an update of a module the page never loaded is not run", async () => {
+    fs.writeFileSync(`${dir}/src/Later.tsx`, 'window.__laterRan = (window.__laterRan ?? 0) + 1;\nexport default function Later() { return null; }\n');
+    server.send({ type: "update", updates: [{ path: "/src/Later.tsx", url: `${root}/src/Later.tsx`, t: Date.now() }] });
+    // A later update that is applied shows the queue has moved past the first one.
+    await server.edit("/src/App.tsx", "Hello, hot update", "Hello again");
+    await browser.waitFor(`document.querySelector("h1").textContent === "Hello again"`, "the next update");
+    assert.equal(await browser.evaluate("window.__laterRan"), undefined);
+  });
+
   test("a build error shows the overlay with file and line; fixing it removes the overlay", async () => {
     const broken = await server.edit("/src/App.tsx", "useState(0);", "useState(0;");
     assert.equal(broken.error.line, 4);

@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 import { init, parse } from "es-module-lexer";
 import { Worker, projectWith, reactProject, removeProject } from "./fixture.mjs";
 
@@ -84,6 +85,13 @@ describe("worker on the react template", () => {
   test("a module exporting a component and a constant is not a boundary", async () => {
     const code = 'export const title = "x";\nexport function Card() { return <div>{title}</div>; }\n';
     const answer = await worker.request({ op: "transform", root, path: "/src/Card.tsx", code });
+    assert.equal(answer.selfAccepting, false);
+  });
+
+  test("a module that does not use React gets no refresh registrations", async () => {
+    const code = 'export const API_URL = "/api";\nexport function Format(x: number) { return String(x); }\n';
+    const answer = await worker.request({ op: "transform", root, path: "/src/util.ts", code });
+    assert.doesNotMatch(answer.code, /\$RefreshReg\$|@vibe\/refresh\.js/);
     assert.equal(answer.selfAccepting, false);
   });
 
@@ -293,6 +301,16 @@ describe("worker on a project without the packages it imports", () => {
   test("deps of a missing entry is an error, not a crash", async () => {
     const answer = await worker.request({ op: "deps", root: "/preview/p2", entry: "nope.html" });
     assert.match(answer.error.message, /nope\.html/);
+  });
+
+  test("when esbuild's process dies the request gets an error and the worker exits for a restart", async () => {
+    const other = new Worker(dir);
+    await other.request({ op: "transform", root: "/preview/p2", path: "/src/a.ts", code: "export const a = 1;" });
+    const children = execFileSync("pgrep", ["-P", String(other.process.pid)], { encoding: "utf8" }).trim().split("\n");
+    for (const pid of children) process.kill(Number(pid), "SIGKILL");
+    const answer = await other.request({ op: "transform", root: "/preview/p2", path: "/src/a.ts", code: "export const a = 2;" });
+    assert.match(answer.error.message, /service/);
+    assert.equal(await other.exited, 70);
   });
 
   test("the worker exits when its input closes", async () => {
