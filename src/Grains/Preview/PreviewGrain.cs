@@ -54,6 +54,9 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     bool _buildAgain;
     bool _reloadAfterBuild;
     bool _workerFailed;
+    readonly List<DateTimeOffset> _crashes = [];
+    const int MaxCrashes = 3;
+    static readonly TimeSpan CrashWindow = TimeSpan.FromMinutes(5);
     (string Hash, string Code)? _html;
     readonly Dictionary<string, PreviewError> _buildErrors = new(StringComparer.Ordinal);
     DateTimeOffset _lastActivity;
@@ -90,6 +93,12 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         if (!PreviewWorkspace.IsSafeName(ProjectId))
             throw new VibeException(VibeErrorCodes.Validation, $"'{ProjectId}' is not a project id a preview can use.");
         EnsureStarted();
+        // An explicit start retries a worker that gave up (not a failed install: that waits for package.json to change).
+        if (_status.State == PreviewState.Error && _workerFailed && _building is not { IsCompleted: false })
+        {
+            _crashes.Clear();
+            _ = RequestBuildAsync(reloadPages: true);
+        }
         return Task.FromResult(_status);
     }
 
@@ -298,15 +307,28 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             _log.Build($"imported but not installed: {string.Join(", ", unresolved.EnumerateArray().Select(u => u.ToString()))}");
     }
 
+    /// <summary>
+    /// The worker died on its own: show it, then build again (a fresh worker) so the pages come back by
+    /// themselves; after <see cref="MaxCrashes"/> deaths within <see cref="CrashWindow"/> it stays an error
+    /// until someone starts the preview again, instead of crash-looping node on the silo.
+    /// </summary>
     async Task OnWorkerExitedAsync(string reason)
     {
         _log.Build(reason);
         logger.LogWarning("Preview worker of {Project} exited: {Reason}", ProjectId, reason);
-        if (_status.State is PreviewState.Ready or PreviewState.Building)
+        if (_status.State is not (PreviewState.Ready or PreviewState.Building))
+            return;
+        var now = time.GetUtcNow();
+        _crashes.RemoveAll(t => now - t > CrashWindow);
+        _crashes.Add(now);
+        _workerFailed = true;
+        if (_crashes.Count > MaxCrashes)
         {
-            _workerFailed = true;
-            await SetStatusAsync(PreviewState.Error, reason);
+            await SetStatusAsync(PreviewState.Error, $"{reason} (it died {_crashes.Count} times in {CrashWindow.TotalMinutes:0} min; start the preview again to retry)");
+            return;
         }
+        await SetStatusAsync(PreviewState.Error, reason);
+        _ = RequestBuildAsync(reloadPages: true);
     }
 
     async Task ReleaseAsync()

@@ -82,6 +82,18 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHel
         }
     }
 
+    static string? WorkingDirectoryOf(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/cwd").LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // gone, or another user's
+        }
+    }
+
     static string Body(PreviewAsset asset) => Encoding.UTF8.GetString(asset.Body);
 
     static IReadOnlyList<string> UpdatedPaths(JsonElement update)
@@ -233,6 +245,24 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHel
         Assert.Contains("fixed /src/App.tsx", logs);
         Assert.Contains("hmr /src/App.tsx: update /src/App.tsx", Encoding.UTF8.GetString((await ns.ReadAsync("/logs/preview.log")).Bytes));
         Assert.Equal(PreviewState.Stopped, (await preview.GetStatusAsync()).State);
+    }
+
+    [Fact]
+    public async Task A_killed_worker_is_an_error_status_then_a_fresh_worker_brings_the_preview_back()
+    {
+        var (id, preview, recorder) = await StartReadyReactAsync();
+        await using var _ = recorder;
+        var workDir = Path.Combine(fixture.Options.FullPreviewDir, id);
+        // The worker is the node process whose working directory is the project's.
+        var worker = System.Diagnostics.Process.GetProcessesByName("node").Single(p => WorkingDirectoryOf(p.Id) == workDir);
+
+        worker.Kill();
+
+        var error = await recorder.WaitForStatusAsync(s => s.State == PreviewState.Error, TimeSpan.FromSeconds(60));
+        Assert.Contains("exited", error.Message);
+        await recorder.WaitForStatusAsync(s => s.State == PreviewState.Ready, TimeSpan.FromSeconds(60));
+        Assert.Equal("full-reload", (await recorder.NextHmrAsync()).GetProperty("type").GetString());
+        Assert.Equal(200, (await preview.GetAssetAsync("/src/App.tsx", "")).StatusCode);
     }
 
     [Fact]
