@@ -183,6 +183,9 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
 
     void Touch() => _lastActivity = time.GetUtcNow();
 
+    /// <summary>Pages run the app only after the first start's build; before it they show the self-refreshing status page.</summary>
+    bool PagesMayBeOpen => _starting is null;
+
     void EnsureStarted()
     {
         if (_status.State == PreviewState.Stopped && _starting is null)
@@ -446,8 +449,11 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     {
         if (ManifestFiles.Contains(path))
         {
+            // Before the start reaches its build, that build sees the file anyway.
+            if (_starting is not null && _building is null)
+                return;
             if (!PackageInstaller.IsCurrent(_workspace.Root))
-                _ = RequestBuildAsync(reloadPages: true);
+                _ = RequestBuildAsync(reloadPages: PagesMayBeOpen);
             return;
         }
         if (_status.State is not (PreviewState.Ready or PreviewState.Error) || _starting is not null)
@@ -466,23 +472,30 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         if (!_workspace.Exists(path))
         {
             // Its importers now fail to resolve it: transform them again so the page shows why.
-            _buildErrors.Remove(path);
+            await ClearBuildErrorAsync(path);
             foreach (var importer in _graph.Remove(path))
                 await OnFileChangedAsync(importer);
             return;
         }
-        if (_graph.Get(path) is not { } node)
+        if (!_graph.Contains(path))
         {
             await PublishDecisionAsync(path, HmrDecision.None);
-            // A new file may be what a failing import was missing.
-            foreach (var failed in _buildErrors.Keys.Where(p => p != path).ToList())
+            // A new file may be what a failing import was missing: those modules get another try.
+            foreach (var failed in _buildErrors.Keys.Where(p => p != path && _graph.Contains(p)).ToList())
             {
-                if (_graph.Get(failed) is { } failing)
-                    failing.Transforms.Clear();
-                await OnFileChangedAsync(failed);
+                _graph.Invalidate(failed);
+                await RebuildModuleAsync(failed);
             }
             return;
         }
+        await RebuildModuleAsync(path);
+    }
+
+    /// <summary>Transforms one module of the graph again (every kind it was served as) and publishes what that means.</summary>
+    async Task RebuildModuleAsync(string path)
+    {
+        if (_graph.Get(path) is not { } node)
+            return;
         var kinds = node.Transforms.Keys.ToList();
         if (kinds.Count == 0)
             kinds.Add(ModuleGraph.IsCss(path) && node.IsEntry && node.Importers.Count == 0 ? ModuleGraph.CssTransform : ModuleGraph.ModuleTransform);
@@ -591,7 +604,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         if (output.MissingDeps.Count > 0)
         {
             _log.Build($"new dependencies imported ({string.Join(", ", output.MissingDeps)}): pre-bundling again");
-            _ = RequestBuildAsync(reloadPages: true);
+            _ = RequestBuildAsync(reloadPages: PagesMayBeOpen);
         }
         return (output, null, false);
     }
@@ -710,7 +723,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         var inline = rendered.Imports.Where(i => i.Path is not null).Select(i => i.Path!);
         _graph.SetEntries(EntryHtml.References(html).Select(r => r.Path).Concat(inline));
         if (rendered.MissingDeps.Count > 0)
-            _ = RequestBuildAsync(reloadPages: true);
+            _ = RequestBuildAsync(reloadPages: PagesMayBeOpen);
         _html = (hash, rendered.Code);
         return (rendered.Code, null);
     }

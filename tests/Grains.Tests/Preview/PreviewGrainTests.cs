@@ -63,7 +63,7 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHel
         {
             return await wait();
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is TimeoutException or Xunit.Sdk.XunitException)
         {
             var ns = _grains.GetGrain<INamespaceGrain>(id);
             var logs = new StringBuilder();
@@ -228,8 +228,12 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHel
             new TextEdit(text.IndexOf(heading, StringComparison.Ordinal) + heading.Length, 0, "<Greeting />"),
             new TextEdit(text.IndexOf(imports, StringComparison.Ordinal) + imports.Length, 0, "\nimport Greeting from \"./Greeting\";"),
         ]);
-        var error = await WithLogsAsync(id, () => recorder.NextHmrAsync());
-        Assert.Equal("error", error.GetProperty("type").GetString());
+        var error = await WithLogsAsync(id, async () =>
+        {
+            var message = await recorder.NextHmrAsync();
+            Assert.Equal("error", message.GetProperty("type").GetString());
+            return message;
+        });
         Assert.Contains("./Greeting", error.GetProperty("error").GetProperty("message").GetString());
 
         await ns.WriteAsync("/workspace/src/Greeting.tsx", Encoding.UTF8.GetBytes("export default function Greeting() {\n  return <p>hi</p>;\n}\n"));
