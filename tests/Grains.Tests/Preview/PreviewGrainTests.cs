@@ -286,6 +286,21 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHel
         Assert.Equal(500, (await preview.GetAssetAsync("/", "")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_runtime_error_from_a_page_goes_to_the_project_stream_and_a_bad_one_is_refused()
+    {
+        var id = TestKeys.ProjectId("runtime");
+        await using var recorder = await PreviewRecorder.SubscribeAsync(fixture.Cluster.Client, id);
+        var preview = _grains.GetGrain<IPreviewGrain>(id);
+
+        await preview.ReportRuntimeErrorAsync(new PreviewError("x is not defined", "/src/App.tsx", 3, 5, null));
+
+        var report = await recorder.NextErrorReportAsync();
+        Assert.Equal(("runtime", "x is not defined", "/src/App.tsx", 3), (report.Kind, report.Error.Message, report.Error.File, report.Error.Line));
+        await VibeAssert.Code(VibeErrorCodes.Validation, () => preview.ReportRuntimeErrorAsync(new PreviewError(" ", null, null, null, null)));
+        await VibeAssert.Code(VibeErrorCodes.Validation, () => preview.ReportRuntimeErrorAsync(null!));
+    }
+
     [Theory]
     [InlineData("/../secret")]
     [InlineData("/src/../../etc/passwd")]
