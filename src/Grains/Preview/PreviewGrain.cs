@@ -60,6 +60,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     (string Hash, string Code)? _html;
     readonly Dictionary<string, PreviewError> _buildErrors = new(StringComparer.Ordinal);
     DateTimeOffset _lastActivity;
+    long _lastUpdate;
 
     string ProjectId => this.GetPrimaryKeyString();
     string Root => $"/preview/{ProjectId}";
@@ -514,7 +515,8 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         {
             case HmrDecision.Update update:
             {
-                var t = time.GetUtcNow().ToUnixTimeMilliseconds();
+                // Strictly increasing: two updates in one millisecond must not share a URL the browser has cached.
+                var t = _lastUpdate = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), _lastUpdate + 1);
                 _graph.MarkUpdated(update.Invalidated, t);
                 var modules = update.Boundaries.Select(b => (b, UpdateUrl(b))).ToList();
                 _log.Preview($"hmr {path}: update {string.Join(", ", update.Boundaries)}");
