@@ -226,7 +226,7 @@ async function bundle(cwd, specs, hash) {
   }
   for (const spec of unresolved) fs.rmSync(path.join(outdir, depFileName(spec) + ".js"), { force: true });
   const good = specs.filter((s) => !unresolved.includes(s));
-  const meta = { hash, deps: Object.fromEntries(good.map((s) => [s, depFileName(s) + ".js"])), unresolved };
+  const meta = { hash, deps: Object.fromEntries(good.map((s) => [s, depFileName(s) + ".js"])), unresolved: unresolved.sort() };
   fs.writeFileSync(path.join(outdir, metadataFile), JSON.stringify(meta, null, 2));
   return meta;
 }
