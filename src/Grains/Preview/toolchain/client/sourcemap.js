@@ -1,6 +1,7 @@
 // Runtime errors carry positions in the served (compiled) module; the overlay and the server want the
 // line the person wrote. Every transformed module ends with an inline source map (with the sources'
 // text), so the position is looked up there. Only used when an error happens.
+export { codeFrame } from "../lib/errors.mjs";
 
 const base64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const digit = new Map([...base64].map((c, i) => [c, i]));
@@ -74,18 +75,4 @@ export async function originalPosition(url, line, column) {
   } catch {
     return null;
   }
-}
-
-/** Two lines either side and a caret, as the build errors' frames look. */
-export function codeFrame(text, line, column) {
-  const lines = text.split(/\r?\n/);
-  const first = Math.max(1, line - 2);
-  const last = Math.min(lines.length, line + 2);
-  const width = String(last).length;
-  const out = [];
-  for (let n = first; n <= last; n++) {
-    out.push(`${n === line ? ">" : " "} ${String(n).padStart(width)} | ${lines[n - 1] ?? ""}`);
-    if (n === line) out.push(`  ${" ".repeat(width)} | ${" ".repeat(column)}^`);
-  }
-  return out.join("\n");
 }
