@@ -30,6 +30,8 @@ function connect() {
   socket = new WebSocket(url);
   socket.addEventListener("open", () => {
     retry = 0;
+    // Visible to tests and tools: <html data-vibe-hmr="connected">.
+    document.documentElement.dataset.vibeHmr = "connected";
     // After a lost connection the server may have moved on (or restarted): start from fresh state.
     if (everConnected) location.reload();
     everConnected = true;
@@ -45,6 +47,7 @@ function connect() {
     onMessage(message);
   });
   socket.addEventListener("close", () => {
+    document.documentElement.dataset.vibeHmr = "disconnected";
     // Back-off: 0.25 s, 0.5 s, 1 s ... at most 5 s between tries.
     const delay = Math.min(5000, 250 * 2 ** retry++);
     setTimeout(connect, delay);
@@ -60,6 +63,12 @@ function send(message) {
 /** Updates apply one message at a time, in order. */
 let queue = Promise.resolve();
 
+/**
+ * A build error was reported since the last applied update. If the page opened on that error, the
+ * broken module (and everything importing it) never ran, so its fix cannot be hot-applied: reload.
+ */
+let buildErrorSeen = false;
+
 function onMessage(message) {
   switch (message.type) {
     case "update":
@@ -69,6 +78,7 @@ function onMessage(message) {
       location.reload();
       break;
     case "error":
+      buildErrorSeen = true;
       showOverlay(message.error ?? {}, "build");
       break;
     case "error-cleared":
@@ -88,8 +98,12 @@ async function applyUpdate(updates) {
       if (!reloadLink(update.url, t)) location.reload();
       continue;
     }
-    // A module this page never ran (a route not visited yet) picks up the new code when it first loads.
-    if (!isHotModule(update.path)) continue;
+    // A module this page never ran (a route not visited yet) picks up the new code when it first loads;
+    // unless it failed to load because of the error now fixed.
+    if (!isHotModule(update.path)) {
+      if (buildErrorSeen) return location.reload();
+      continue;
+    }
     try {
       await disposeModule(update.path);
       const url = update.url + (update.url.includes("?") ? "&" : "?") + "t=" + t;
@@ -100,6 +114,7 @@ async function applyUpdate(updates) {
       return;
     }
   }
+  buildErrorSeen = false;
   clearOverlay("runtime");
   performReactRefresh();
 }

@@ -128,10 +128,23 @@ describe("HMR client in Chromium", { skip: noBrowser }, () => {
     assert.match(await browser.evaluate(`${overlay}.querySelector(".frame").textContent`), /> *\d+ \| .*clicked bad/);
   });
 
+  test("a page opened on a build error reloads when the error is fixed", async () => {
+    await server.edit("/src/App.tsx", "useState(0);", "useState(0;");
+    await browser.goto(server.url);
+    await browser.waitFor(`document.querySelector("vibe-error-overlay")?.shadowRoot?.querySelector(".file")?.textContent.startsWith("/src/App.tsx:")`, "the overlay on load");
+    assert.equal(await browser.evaluate(`document.querySelector("button")`), null);
+    await server.edit("/src/App.tsx", "useState(0;", "useState(0);");
+    await browser.waitFor(`document.querySelector("button")?.textContent === "Count is 0"`, "the app after the fix");
+    await browser.waitFor(`document.documentElement.dataset.vibeHmr === "connected"`, "the socket");
+    await browser.evaluate("window.__notReloaded = true");
+  });
+
   test("full-reload reloads the page", async () => {
+    await browser.waitFor(`document.documentElement.dataset.vibeHmr === "connected"`, "the socket");
     server.send({ type: "full-reload", reason: "test" });
     await browser.waitFor(`window.__notReloaded === undefined && document.querySelector("button") !== null`, "the reload");
     await browser.evaluate("window.__notReloaded = true");
+    await browser.waitFor(`document.documentElement.dataset.vibeHmr === "connected"`, "the socket after the reload");
   });
 
   test("after the socket drops the client reconnects and reloads to catch up", async () => {
