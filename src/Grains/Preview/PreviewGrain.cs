@@ -34,7 +34,9 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     const int MaxWarmUpModules = 2000;
 
     static readonly string[] ManifestFiles = ["/package.json", "/package-lock.json", "/npm-shrinkwrap.json"];
-    static readonly string[] FollowedAtStart = ["/index.html", "/package.json", "/package-lock.json", "/npm-shrinkwrap.json", "/vibe.toml"];
+    /// <summary>Text files that matter to the build without being modules: followed from the start, so editor keystrokes reach the disk.</summary>
+    static readonly string[] FollowedAtStart =
+        ["/index.html", "/package.json", "/package-lock.json", "/npm-shrinkwrap.json", "/vibe.toml", "/tsconfig.json", "/tsconfig.app.json", "/jsconfig.json"];
 
     PreviewWorkspace _workspace = null!;
     PreviewLog _log = null!;
@@ -462,6 +464,14 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             _log.Preview($"hmr {path}: changed while the preview is {HmrMessages.StatusName(_status.State)}");
             return;
         }
+        if (IsCompilerSettings(path))
+        {
+            // tsconfig decides JSX options and path aliases: every module may compile and resolve differently.
+            _graph.InvalidateAll();
+            _html = null;
+            await PublishDecisionAsync(path, new HmrDecision.FullReload($"{path} changed"));
+            return;
+        }
         if (path == _graph.EntryHtml)
         {
             _html = null;
@@ -491,6 +501,10 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         }
         await RebuildModuleAsync(path);
     }
+
+    static bool IsCompilerSettings(string path) =>
+        path.LastIndexOf('/') == 0 && path.StartsWith("/tsconfig", StringComparison.Ordinal) && path.EndsWith(".json", StringComparison.Ordinal)
+        || path is "/jsconfig.json";
 
     /// <summary>Transforms one module of the graph again (every kind it was served as) and publishes what that means.</summary>
     async Task RebuildModuleAsync(string path)
