@@ -166,6 +166,7 @@ public sealed class PackageInstaller(string npm = "npm")
             try
             {
                 process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
             }
             catch (InvalidOperationException)
             {

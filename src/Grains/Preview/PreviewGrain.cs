@@ -63,6 +63,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     readonly Dictionary<string, PreviewError> _buildErrors = new(StringComparer.Ordinal);
     DateTimeOffset _lastActivity;
     long _lastUpdate;
+    CancellationTokenSource _lifetime = new();
 
     string ProjectId => this.GetPrimaryKeyString();
     string Root => $"/preview/{ProjectId}";
@@ -112,16 +113,15 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         return Task.FromResult(_status);
     }
 
-    public async Task<IReadOnlyList<string>> ConnectAsync()
+    public Task<IReadOnlyList<string>> ConnectAsync()
     {
         Touch();
         if (PreviewWorkspace.IsSafeName(ProjectId))
             EnsureStarted();
-        await Task.CompletedTask;
         var messages = new List<string> { HmrMessages.Status(_status) };
         if (_buildErrors.Values.FirstOrDefault() is { } error)
             messages.Add(HmrMessages.Error(error));
-        return messages;
+        return Task.FromResult<IReadOnlyList<string>>(messages);
     }
 
     public async Task ReportRuntimeErrorAsync(PreviewError error)
@@ -197,6 +197,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
 
     async Task RunStartAsync()
     {
+        var lifetime = _lifetime.Token;
         try
         {
             await SetStatusAsync(PreviewState.Building, "Preparing the workspace");
@@ -211,7 +212,12 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
                 if (_workspace.ReadText(file) is not null)
                     await _workspace.TrackAsync(file, _streams, OnDocumentFrameAsync);
             }
+            // Stopped meanwhile: no install for a preview nobody wants any more.
+            lifetime.ThrowIfCancellationRequested();
             await RequestBuildAsync(reloadPages: false);
+        }
+        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+        {
         }
         catch (Exception e)
         {
@@ -251,12 +257,14 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
 
     async Task BuildOnceAsync()
     {
+        if (_status.State == PreviewState.Stopped || _lifetime.IsCancellationRequested)
+            return;
         try
         {
             if (!PackageInstaller.IsCurrent(_workspace.Root))
             {
                 await SetStatusAsync(PreviewState.Installing, "Installing npm packages");
-                var result = await _installer.EnsureAsync(_workspace.Root, options.FullNpmCacheDir, InstallTimeout, _log.Build);
+                var result = await _installer.EnsureAsync(_workspace.Root, options.FullNpmCacheDir, InstallTimeout, _log.Build, _lifetime.Token);
                 if (!result.Ok)
                 {
                     var error = new PreviewError(result.Error ?? "npm failed.", "/package.json", null, null, null);
@@ -272,6 +280,10 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             _workerFailed = false;
             await WarmUpAsync();
             await SetStatusAsync(PreviewState.Ready, null);
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            // Stopped while installing: npm was killed with it.
         }
         catch (Exception e)
         {
@@ -339,6 +351,10 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
 
     async Task ReleaseAsync()
     {
+        // A running npm dies with the preview; the next start installs again.
+        await _lifetime.CancelAsync();
+        _lifetime.Dispose();
+        _lifetime = new CancellationTokenSource();
         if (_worker is not null)
         {
             await _worker.DisposeAsync();

@@ -270,6 +270,23 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHel
     }
 
     [Fact]
+    public async Task Stopping_during_the_install_kills_npm_and_stays_stopped()
+    {
+        var id = TestKeys.ProjectId("preview");
+        await _grains.GetGrain<IProjectGrain>(id).CreateAsync(TestKeys.Pubkey(), "Preview", "react");
+        await using var recorder = await PreviewRecorder.SubscribeAsync(fixture.Cluster.Client, id);
+        var preview = _grains.GetGrain<IPreviewGrain>(id);
+        var workDir = Path.Combine(fixture.Options.FullPreviewDir, id);
+
+        await preview.StartAsync();
+        await recorder.WaitForStatusAsync(s => s.State == PreviewState.Installing, StartDeadline);
+        await preview.StopAsync();
+
+        Assert.Equal(PreviewState.Stopped, (await preview.GetStatusAsync()).State);
+        Assert.DoesNotContain(System.Diagnostics.Process.GetProcesses(), p => WorkingDirectoryOf(p.Id) == workDir);
+    }
+
+    [Fact]
     public async Task A_failed_install_is_an_error_status_with_npms_message()
     {
         const string missing = "vibe-no-such-package-7f3a9c";
