@@ -27,8 +27,8 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     public static readonly TimeSpan TransformTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan DepsTimeout = TimeSpan.FromMinutes(2);
     public static readonly TimeSpan IdleAfter = TimeSpan.FromMinutes(10);
-    /// <summary>How long a request waits for a starting preview: under Orleans' 30 s call time-out.</summary>
-    static readonly TimeSpan RequestWait = TimeSpan.FromSeconds(20);
+    /// <summary>How long a request waits for a starting preview: with a transform's 10 s, still under Orleans' 30 s call time-out.</summary>
+    static readonly TimeSpan RequestWait = TimeSpan.FromSeconds(15);
     public const int MaxModuleBytes = 8 * 1024 * 1024;
     public const long MaxDepsBytes = 200L * 1024 * 1024;
     const int MaxWarmUpModules = 2000;
@@ -608,13 +608,16 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         catch (DevWorkerException e)
         {
             var failure = new PreviewError(e.Message, path, null, null, null);
-            await ReportBuildErrorAsync(path, failure);
+            if (StillCurrent())
+                await ReportBuildErrorAsync(path, failure);
             return (null, failure, false);
         }
         if (answer.TryGetProperty("error", out var errorElement))
         {
+            // An error of a text already replaced (a keystroke that fixed it is on its way) is not shown.
             var error = HmrMessages.ParseError(errorElement, path);
-            await ReportBuildErrorAsync(path, error);
+            if (StillCurrent())
+                await ReportBuildErrorAsync(path, error);
             return (null, error, false);
         }
         var output = ParseTransform(answer);
@@ -625,8 +628,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             return (null, error, false);
         }
         // A newer edit may have landed while the worker ran; only the current text's transform is kept.
-        var now = _workspace.ReadText(path);
-        if ((now is null ? Hash(_workspace.ReadBytes(path) ?? []) : Hash(Encoding.UTF8.GetBytes(now))) == hash)
+        if (StillCurrent())
         {
             _graph.Record(path, kind, hash, output);
             await ClearBuildErrorAsync(path);
@@ -639,6 +641,8 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             _ = RequestBuildAsync(reloadPages: PagesMayBeOpen);
         }
         return (output, null, false);
+
+        bool StillCurrent() => (_workspace.ReadText(path) is { } now ? Hash(Encoding.UTF8.GetBytes(now)) : Hash(_workspace.ReadBytes(path) ?? [])) == hash;
     }
 
     static TransformOutput ParseTransform(JsonElement answer)
