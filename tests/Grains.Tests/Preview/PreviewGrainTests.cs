@@ -174,6 +174,26 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHel
     }
 
     [Fact]
+    public async Task Fast_keystrokes_each_update_the_component_and_the_page_ends_on_the_last_text()
+    {
+        var (id, preview, recorder) = await StartReadyReactAsync();
+        await using var _ = recorder;
+        var doc = Document(id, "/src/App.tsx");
+        var at = (await doc.GetTextAsync()).Text.IndexOf("Hello from Vibe", StringComparison.Ordinal) + "Hello from Vibe".Length;
+
+        const string typed = " typing fast";
+        for (var i = 0; i < typed.Length; i++)
+            await doc.ApplyEditsAsync([new TextEdit(at + i, 0, typed[i].ToString())]);
+
+        for (var i = 0; i < typed.Length; i++)
+            Assert.Equal(["/src/App.tsx"], UpdatedPaths(await WithLogsAsync(id, () => recorder.NextHmrAsync())));
+        Assert.Contains("Hello from Vibe typing fast", Body(await preview.GetAssetAsync("/src/App.tsx", "")));
+        var times = recorder.Hmr.Where(m => m.GetProperty("type").GetString() == "update")
+            .Select(m => m.GetProperty("updates")[0].GetProperty("t").GetInt64()).ToList();
+        Assert.Equal(times.Order().Distinct(), times);
+    }
+
+    [Fact]
     public async Task An_edit_to_the_entry_module_reloads_the_page()
     {
         var (id, _, recorder) = await StartReadyReactAsync();
