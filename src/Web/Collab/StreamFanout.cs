@@ -3,10 +3,13 @@ using Orleans.Streams;
 using Vibe.Contracts;
 using Vibe.Contracts.Documents;
 using Vibe.Contracts.Namespaces;
+using Vibe.Contracts.Preview;
+using Vibe.Web.Preview;
 
 namespace Vibe.Web.Collab;
 
-/// <summary>A raw WebSocket connection that receives a document's frames.</summary>
+/// <summary>A raw WebSocket connection that receives frames relayed from a stream: a document's y-protocols
+/// messages, or (HMR sockets of the preview origin) UTF-8 JSON HMR messages.</summary>
 public interface IFrameSink
 {
     string ConnectionId { get; }
@@ -18,6 +21,8 @@ public interface IFrameSink
 /// <c>project/{id}</c>) while it has local connections to that document (project) and drops the
 /// subscription when the last one leaves, forwarding each event to the SignalR group and to the raw
 /// WebSocket connections on this node. Any number of web nodes work without a SignalR backplane.
+/// <c>preview/{id}</c> is followed while the node has IDE connections to the project (for the status
+/// badge) or HMR sockets of its preview (docs/preview.md).
 /// </summary>
 public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> hub, ILogger<StreamFanout> logger)
 {
@@ -26,10 +31,23 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         public int SignalRConnections;
         public readonly HashSet<IFrameSink> Sockets = [];
         public Func<Task>? Unsubscribe;
+
+        public IFrameSink[] SocketsNow()
+        {
+            lock (Sockets)
+                return Sockets.ToArray();
+        }
+    }
+
+    static Subscription? Find(Dictionary<string, Subscription> map, string key)
+    {
+        lock (map)
+            return map.GetValueOrDefault(key);
     }
 
     readonly Dictionary<string, Subscription> _documents = new(StringComparer.Ordinal);
     readonly Dictionary<string, Subscription> _projects = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Subscription> _previews = new(StringComparer.Ordinal);
     readonly SemaphoreSlim _gate = new(1, 1);
 
     public static string DocumentGroup(string documentId) => "doc:" + documentId;
@@ -43,6 +61,12 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
     public Task AddProjectAsync(string projectId) => AddAsync(_projects, projectId, null, () => SubscribeProjectAsync(projectId));
 
     public Task RemoveProjectAsync(string projectId) => RemoveAsync(_projects, projectId, null);
+
+    /// <summary>An IDE connection (<paramref name="socket"/> null) or an HMR socket follows the project's preview.</summary>
+    public Task AddPreviewAsync(string projectId, IFrameSink? socket) =>
+        AddAsync(_previews, projectId, socket, () => SubscribePreviewAsync(projectId));
+
+    public Task RemovePreviewAsync(string projectId, IFrameSink? socket) => RemoveAsync(_previews, projectId, socket);
 
     async Task AddAsync(Dictionary<string, Subscription> map, string key, IFrameSink? socket, Func<Task<Func<Task>>> subscribe)
     {
@@ -103,24 +127,22 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         }
     }
 
-    async Task<Func<Task>> SubscribeDocumentAsync(string documentId)
+    Task<Func<Task>> SubscribeDocumentAsync(string documentId) =>
+        SubscribeAsync<DocumentFrame>(StreamNames.Document, documentId, OnDocumentFrameAsync);
+
+    /// <summary>Subscribes to one stream and returns how to unsubscribe.</summary>
+    async Task<Func<Task>> SubscribeAsync<T>(string streamNamespace, string key, Func<T, Task> onEvent)
     {
-        var stream = cluster.GetStreamProvider(StreamNames.Provider).GetStream<DocumentFrame>(StreamId.Create(StreamNames.Document, documentId));
-        var handle = await stream.SubscribeAsync((frame, _) => OnDocumentFrameAsync(frame));
+        var stream = cluster.GetStreamProvider(StreamNames.Provider).GetStream<T>(StreamId.Create(streamNamespace, key));
+        var handle = await stream.SubscribeAsync((e, _) => onEvent(e));
         return () => handle.UnsubscribeAsync();
     }
 
     async Task OnDocumentFrameAsync(DocumentFrame frame)
     {
-        Subscription? entry;
-        lock (_documents)
-            _documents.TryGetValue(frame.DocumentId, out entry);
-        if (entry is null)
+        if (Find(_documents, frame.DocumentId) is not { } entry)
             return;
-        IFrameSink[] sockets;
-        lock (entry.Sockets)
-            sockets = entry.Sockets.ToArray();
-        foreach (var socket in sockets)
+        foreach (var socket in entry.SocketsNow())
         {
             if (socket.ConnectionId != frame.Origin)
                 socket.Send(frame.Frame);
@@ -135,12 +157,8 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         }
     }
 
-    async Task<Func<Task>> SubscribeProjectAsync(string projectId)
-    {
-        var stream = cluster.GetStreamProvider(StreamNames.Provider).GetStream<ProjectEvent>(StreamId.Create(StreamNames.Project, projectId));
-        var handle = await stream.SubscribeAsync((e, _) => OnProjectEventAsync(e));
-        return () => handle.UnsubscribeAsync();
-    }
+    Task<Func<Task>> SubscribeProjectAsync(string projectId) =>
+        SubscribeAsync<ProjectEvent>(StreamNames.Project, projectId, OnProjectEventAsync);
 
     Task OnProjectEventAsync(ProjectEvent e)
     {
@@ -152,5 +170,28 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
             Contracts.Projects.CommentChanged { Comment: var c } => group.SendAsync("CommentAdded", e.ProjectId, CollabViews.Of(c)),
             _ => Task.CompletedTask,
         };
+    }
+
+    Task<Func<Task>> SubscribePreviewAsync(string projectId) =>
+        SubscribeAsync<PreviewEvent>(StreamNames.Preview, projectId, OnPreviewEventAsync);
+
+    async Task OnPreviewEventAsync(PreviewEvent e)
+    {
+        if (Find(_previews, e.ProjectId) is not { } entry)
+            return;
+        switch (e)
+        {
+            case PreviewHmr hmr:
+                var sockets = entry.SocketsNow();
+                if (sockets.Length == 0)
+                    return;
+                var json = System.Text.Encoding.UTF8.GetBytes(hmr.Json);
+                foreach (var socket in sockets)
+                    socket.Send(json);
+                break;
+            case PreviewStatusChanged changed when entry.SignalRConnections > 0:
+                await hub.Clients.Group(ProjectGroup(e.ProjectId)).SendAsync("PreviewStatus", e.ProjectId, PreviewViews.Of(changed.Status));
+                break;
+        }
     }
 }
