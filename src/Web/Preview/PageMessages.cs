@@ -32,6 +32,11 @@ public static class PageMessages
             problem = $"the message is over {MaxMessageBytes} bytes";
             return Kind.Malformed;
         }
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            problem = "the message is not UTF-8";
+            return Kind.Malformed;
+        }
         try
         {
             var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 8 });
@@ -68,12 +73,6 @@ public static class PageMessages
         catch (JsonException e)
         {
             problem = "the message is not JSON: " + e.Message;
-            return Kind.Malformed;
-        }
-        catch (ArgumentException e)
-        {
-            // Invalid UTF-8 surfaces as an ArgumentException from the reader in some cases.
-            problem = "the message is not UTF-8 JSON: " + e.Message;
             return Kind.Malformed;
         }
     }
