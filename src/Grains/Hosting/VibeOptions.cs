@@ -55,6 +55,19 @@ public sealed class VibeOptions
     /// <summary>The default maximum size of one file in a project's namespace.</summary>
     [Range(1, long.MaxValue)] public long MaxFileBytes { get; set; } = 10 * 1024 * 1024;
 
+    /// <summary>
+    /// Where live previews keep each project's working directory (<c>{PreviewDir}/{projectId}</c>, with its
+    /// node_modules). Default <c>{DataDir}/previews</c>. Local to the silo that hosts the preview.
+    /// </summary>
+    public string? PreviewDir { get; set; }
+
+    /// <summary>npm's package cache, shared by every preview of the machine. Default <c>{PreviewDir}/.npm-cache</c>.</summary>
+    public string? NpmCacheDir { get; set; }
+
+    public string FullPreviewDir => Path.GetFullPath(string.IsNullOrWhiteSpace(PreviewDir) ? Path.Combine(FullDataDir, "previews") : PreviewDir);
+
+    public string FullNpmCacheDir => Path.GetFullPath(string.IsNullOrWhiteSpace(NpmCacheDir) ? Path.Combine(FullPreviewDir, ".npm-cache") : NpmCacheDir);
+
     public System.Net.IPAddress ResolveAdvertisedAddress()
     {
         if (AdvertisedAddress is not null)

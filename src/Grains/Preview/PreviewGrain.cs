@@ -1,0 +1,770 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Streams;
+using Vibe.Contracts.Documents;
+using Vibe.Contracts.Namespaces;
+using Vibe.Contracts.Preview;
+using Vibe.Grains.Hosting;
+using Vibe.Grains.Namespaces;
+
+namespace Vibe.Grains.Preview;
+
+/// <summary>
+/// A project's dev server (docs/preview.md) on the silo that activates it. The grain holds the lifecycle
+/// (start, status, idle stop) and turns events into HMR messages; the files are <see cref="PreviewWorkspace"/>'s,
+/// npm is <see cref="PackageInstaller"/>'s, esbuild runs in <see cref="DevWorker"/>, and what an edit means
+/// for the pages is <see cref="ModuleGraph"/>'s. Reentrant so that status calls and edits are served while
+/// an install or a transform is awaited; all state is touched on the grain's own scheduler only.
+/// </summary>
+[Reentrant]
+public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time, ILogger<PreviewGrain> logger) : Grain, IPreviewGrain
+{
+    public static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan TransformTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DepsTimeout = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan IdleAfter = TimeSpan.FromMinutes(10);
+    /// <summary>How long a request waits for a starting preview: under Orleans' 30 s call time-out.</summary>
+    static readonly TimeSpan RequestWait = TimeSpan.FromSeconds(20);
+    public const int MaxModuleBytes = 8 * 1024 * 1024;
+    public const long MaxDepsBytes = 200L * 1024 * 1024;
+    const int MaxWarmUpModules = 2000;
+
+    static readonly string[] ManifestFiles = ["/package.json", "/package-lock.json", "/npm-shrinkwrap.json"];
+    static readonly string[] FollowedAtStart = ["/index.html", "/package.json", "/package-lock.json", "/npm-shrinkwrap.json", "/vibe.toml"];
+
+    PreviewWorkspace _workspace = null!;
+    PreviewLog _log = null!;
+    ModuleGraph _graph = new();
+    DevWorker? _worker;
+    readonly PackageInstaller _installer = new();
+    IStreamProvider _streams = null!;
+    IAsyncStream<PreviewEvent> _previewStream = null!;
+    IAsyncStream<ProjectEvent> _projectStream = null!;
+    StreamSubscriptionHandle<ProjectEvent>? _projectHandle;
+    TaskScheduler _scheduler = null!;
+
+    PreviewStatus _status = null!;
+    TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    Task? _starting;
+    Task? _building;
+    bool _buildAgain;
+    bool _reloadAfterBuild;
+    bool _workerFailed;
+    (string Hash, string Code)? _html;
+    readonly Dictionary<string, PreviewError> _buildErrors = new(StringComparer.Ordinal);
+    DateTimeOffset _lastActivity;
+
+    string ProjectId => this.GetPrimaryKeyString();
+    string Root => $"/preview/{ProjectId}";
+
+    public override Task OnActivateAsync(CancellationToken ct)
+    {
+        _scheduler = TaskScheduler.Current;
+        _status = new PreviewStatus(PreviewState.Stopped, null, time.GetUtcNow());
+        _lastActivity = time.GetUtcNow();
+        var safe = PreviewWorkspace.IsSafeName(ProjectId);
+        _workspace = new PreviewWorkspace(GrainFactory, ProjectId, Path.Combine(options.FullPreviewDir, safe ? ProjectId : "_invalid"));
+        _log = new PreviewLog(GrainFactory, ProjectId, time);
+        _streams = this.GetStreamProvider(StreamNames.Provider);
+        _previewStream = _streams.GetStream<PreviewEvent>(StreamId.Create(StreamNames.Preview, ProjectId));
+        _projectStream = _streams.GetStream<ProjectEvent>(StreamId.Create(StreamNames.Project, ProjectId));
+        this.RegisterGrainTimer(FlushLogAsync, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        this.RegisterGrainTimer(StopWhenIdleAsync, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)
+    {
+        await ReleaseAsync();
+        await _log.FlushAsync();
+    }
+
+    public Task<PreviewStatus> StartAsync()
+    {
+        Touch();
+        if (!PreviewWorkspace.IsSafeName(ProjectId))
+            throw new VibeException(VibeErrorCodes.Validation, $"'{ProjectId}' is not a project id a preview can use.");
+        EnsureStarted();
+        return Task.FromResult(_status);
+    }
+
+    /// <summary>Also what keeps a preview alive: a web node holding HMR sockets asks at least once a minute.</summary>
+    public Task<PreviewStatus> GetStatusAsync()
+    {
+        Touch();
+        return Task.FromResult(_status);
+    }
+
+    public async Task<IReadOnlyList<string>> ConnectAsync()
+    {
+        Touch();
+        if (PreviewWorkspace.IsSafeName(ProjectId))
+            EnsureStarted();
+        await Task.CompletedTask;
+        var messages = new List<string> { HmrMessages.Status(_status) };
+        if (_buildErrors.Values.FirstOrDefault() is { } error)
+            messages.Add(HmrMessages.Error(error));
+        return messages;
+    }
+
+    public async Task ReportRuntimeErrorAsync(PreviewError error)
+    {
+        Touch();
+        if (error is null || string.IsNullOrWhiteSpace(error.Message))
+            throw new VibeException(VibeErrorCodes.Validation, "A runtime error needs a message.");
+        error = error with
+        {
+            Message = Clip(error.Message, 4000)!,
+            File = Clip(error.File, 1000),
+            Frame = Clip(error.Frame, 8000),
+        };
+        _log.Preview($"runtime error {Place(error)}: {error.Message}");
+        await PublishProjectAsync(new PreviewErrorReported(ProjectId, "runtime", error));
+    }
+
+    public async Task StopAsync()
+    {
+        await ReleaseAsync();
+        await SetStatusAsync(PreviewState.Stopped, null);
+        DeactivateOnIdle();
+    }
+
+    public async Task<PreviewAsset> GetAssetAsync(string path, string query)
+    {
+        Touch();
+        if (!PreviewRequest.TryParse(path, query, out var request, out var refusal))
+        {
+            _log.Preview($"400 {Clip(path, 200)}: {refusal}");
+            return Text(400, refusal);
+        }
+        if (!PreviewWorkspace.IsSafeName(ProjectId))
+            return Text(400, "Not a project id a preview can use.");
+        try
+        {
+            EnsureStarted();
+            await WaitSettledAsync();
+            return request.Kind switch
+            {
+                PreviewAssetKind.EntryHtml => await EntryHtmlAsync(),
+                PreviewAssetKind.Module => await ModuleAsync(request.Path, ModuleGraph.ModuleTransform, "text/javascript; charset=utf-8"),
+                PreviewAssetKind.ImportModule => await ModuleAsync(request.Path, ModuleGraph.ModuleTransform, "text/javascript; charset=utf-8"),
+                PreviewAssetKind.RawCss => await ModuleAsync(request.Path, ModuleGraph.CssTransform, "text/css; charset=utf-8"),
+                PreviewAssetKind.Dependency => FileAnswer(request.FilePath, request.Path),
+                PreviewAssetKind.Toolchain => ToolchainAnswer(request.Path),
+                _ => request.IsHidden ? NotFound(request.Path) : FileAnswer(request.FilePath, request.Path),
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Preview {Project} failed to answer {Path}", ProjectId, request.Path);
+            _log.Preview($"500 {request.Path}: {e.Message}");
+            return Text(500, e.Message);
+        }
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------------------
+
+    void Touch() => _lastActivity = time.GetUtcNow();
+
+    void EnsureStarted()
+    {
+        if (_status.State == PreviewState.Stopped && _starting is null)
+            _starting = RunStartAsync();
+    }
+
+    async Task RunStartAsync()
+    {
+        try
+        {
+            await SetStatusAsync(PreviewState.Building, "Preparing the workspace");
+            _graph = new ModuleGraph();
+            _html = null;
+            _buildErrors.Clear();
+            await SubscribeProjectAsync();
+            var written = await _workspace.MaterialiseAsync();
+            _log.Build($"workspace ready in {_workspace.Root} ({written} files written)");
+            foreach (var file in FollowedAtStart)
+            {
+                if (_workspace.ReadText(file) is not null)
+                    await _workspace.TrackAsync(file, _streams, OnDocumentFrameAsync);
+            }
+            await RequestBuildAsync(reloadPages: false);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Preview {Project} failed to start", ProjectId);
+            _log.Build($"start failed: {e.Message}");
+            await SetStatusAsync(PreviewState.Error, e.Message);
+        }
+        finally
+        {
+            _starting = null;
+        }
+    }
+
+    /// <summary>Install (when package.json or the lock changed), then pre-bundle deps and warm the graph; builds never overlap.</summary>
+    Task RequestBuildAsync(bool reloadPages)
+    {
+        _buildAgain = true;
+        _reloadAfterBuild |= reloadPages;
+        if (_building is null || _building.IsCompleted)
+            _building = BuildLoopAsync();
+        return _building;
+    }
+
+    async Task BuildLoopAsync()
+    {
+        while (_buildAgain)
+        {
+            _buildAgain = false;
+            await BuildOnceAsync();
+        }
+        if (_reloadAfterBuild && _status.State == PreviewState.Ready)
+        {
+            _reloadAfterBuild = false;
+            await PublishHmrAsync(HmrMessages.FullReload("dependencies changed"));
+        }
+    }
+
+    async Task BuildOnceAsync()
+    {
+        try
+        {
+            if (!PackageInstaller.IsCurrent(_workspace.Root))
+            {
+                await SetStatusAsync(PreviewState.Installing, "Installing npm packages");
+                var result = await _installer.EnsureAsync(_workspace.Root, options.FullNpmCacheDir, InstallTimeout, _log.Build);
+                if (!result.Ok)
+                {
+                    var error = new PreviewError(result.Error ?? "npm failed.", "/package.json", null, null, null);
+                    _log.Build($"install failed: {error.Message}");
+                    await SetStatusAsync(PreviewState.Error, error.Message);
+                    await PublishProjectAsync(new PreviewErrorReported(ProjectId, "build", error));
+                    return;
+                }
+            }
+            await SetStatusAsync(PreviewState.Building, "Pre-bundling dependencies");
+            // The worker keeps the deps map (and reads it back from .vibe/deps after a restart).
+            await RunDepsAsync(Worker());
+            _workerFailed = false;
+            await WarmUpAsync();
+            await SetStatusAsync(PreviewState.Ready, null);
+        }
+        catch (Exception e) when (e is DevWorkerException or PreviewBuildException or IOException)
+        {
+            _log.Build($"build failed: {e.Message}");
+            await SetStatusAsync(PreviewState.Error, e.Message);
+            await PublishProjectAsync(new PreviewErrorReported(ProjectId, "build", new PreviewError(e.Message, null, null, null, null)));
+        }
+    }
+
+    DevWorker Worker()
+    {
+        if (_worker is not null)
+            return _worker;
+        var worker = new DevWorker(PreviewToolchain.WorkerScript, _workspace.Root, _log.Build);
+        worker.Exited += reason => _ = Task.Factory.StartNew(() => OnWorkerExitedAsync(reason), CancellationToken.None, TaskCreationOptions.None, _scheduler).Unwrap();
+        _worker = worker;
+        return worker;
+    }
+
+    async Task RunDepsAsync(DevWorker worker)
+    {
+        var answer = await worker.RequestAsync(new JsonObject { ["op"] = "deps", ["root"] = Root, ["entry"] = "index.html" }, DepsTimeout);
+        if (answer.TryGetProperty("error", out var error))
+            throw new PreviewBuildException(HmrMessages.ParseError(error, "/index.html").Message);
+        var deps = Path.Combine(_workspace.Root, ".vibe", "deps");
+        if (Directory.Exists(deps))
+        {
+            var size = Directory.EnumerateFiles(deps, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+            if (size > MaxDepsBytes)
+                throw new PreviewBuildException($"The pre-bundled dependencies take {size / (1024 * 1024)} MiB, over the {MaxDepsBytes / (1024 * 1024)} MiB limit.");
+        }
+        var count = answer.TryGetProperty("deps", out var map) && map.ValueKind == JsonValueKind.Object ? map.EnumerateObject().Count() : 0;
+        var ms = answer.TryGetProperty("ms", out var took) && took.TryGetDouble(out var t) ? t : 0;
+        _log.Build($"pre-bundled {count} dependencies in {ms:0} ms");
+        if (answer.TryGetProperty("unresolved", out var unresolved) && unresolved.ValueKind == JsonValueKind.Array && unresolved.GetArrayLength() > 0)
+            _log.Build($"imported but not installed: {string.Join(", ", unresolved.EnumerateArray().Select(u => u.ToString()))}");
+    }
+
+    async Task OnWorkerExitedAsync(string reason)
+    {
+        _log.Build(reason);
+        logger.LogWarning("Preview worker of {Project} exited: {Reason}", ProjectId, reason);
+        if (_status.State is PreviewState.Ready or PreviewState.Building)
+        {
+            _workerFailed = true;
+            await SetStatusAsync(PreviewState.Error, reason);
+        }
+    }
+
+    async Task ReleaseAsync()
+    {
+        if (_worker is not null)
+        {
+            await _worker.DisposeAsync();
+            _worker = null;
+        }
+        await _workspace.UntrackAllAsync();
+        if (_projectHandle is not null)
+        {
+            try
+            {
+                await _projectHandle.UnsubscribeAsync();
+            }
+            catch (Exception e)
+            {
+                logger.LogDebug(e, "Unsubscribing preview {Project} failed", ProjectId);
+            }
+            _projectHandle = null;
+        }
+        _graph = new ModuleGraph();
+        _buildErrors.Clear();
+    }
+
+    async Task StopWhenIdleAsync(CancellationToken ct)
+    {
+        if (_status.State == PreviewState.Stopped || time.GetUtcNow() - _lastActivity < IdleAfter)
+            return;
+        _log.Preview($"no request for {IdleAfter.TotalMinutes:0} min: stopping");
+        await StopAsync();
+    }
+
+    Task FlushLogAsync(CancellationToken ct) => _log.HasPending ? _log.FlushAsync() : Task.CompletedTask;
+
+    async Task SubscribeProjectAsync()
+    {
+        if (_projectHandle is not null)
+            return;
+        // Handles left by an activation that died with its silo would deliver to nobody; drop them first.
+        foreach (var stale in await _projectStream.GetAllSubscriptionHandles())
+            await stale.UnsubscribeAsync();
+        _projectHandle = await _projectStream.SubscribeAsync((e, _) => e is NamespaceChanged change ? OnNamespaceChangedAsync(change) : Task.CompletedTask);
+    }
+
+    async Task SetStatusAsync(PreviewState state, string? message)
+    {
+        if (_status.State == state && _status.Message == message)
+            return;
+        _status = new PreviewStatus(state, message, time.GetUtcNow());
+        if (state is PreviewState.Ready or PreviewState.Error or PreviewState.Stopped)
+        {
+            _settled.TrySetResult();
+        }
+        else if (_settled.Task.IsCompleted)
+        {
+            _settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        await PublishPreviewAsync(new PreviewStatusChanged(ProjectId, _status));
+        await PublishHmrAsync(HmrMessages.Status(_status));
+    }
+
+    async Task WaitSettledAsync()
+    {
+        if (_status.State is PreviewState.Ready or PreviewState.Error)
+            return;
+        try
+        {
+            await _settled.Task.WaitAsync(RequestWait);
+        }
+        catch (TimeoutException)
+        {
+            // Answer with the status instead of letting the caller's grain call time out.
+        }
+    }
+
+    // ---- changes ----------------------------------------------------------------------------------------
+
+    async Task OnNamespaceChangedAsync(NamespaceChanged change)
+    {
+        if (_status.State == PreviewState.Stopped)
+            return;
+        try
+        {
+            var changed = await _workspace.ApplyAsync(change);
+            foreach (var path in changed)
+                await OnFileChangedAsync(path);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Preview {Project} could not apply {Change}", ProjectId, change);
+            _log.Preview($"could not apply {change.Kind} {change.Path}: {e.Message}");
+        }
+    }
+
+    async Task OnDocumentFrameAsync(string path, DocumentFrame frame)
+    {
+        if (_status.State == PreviewState.Stopped)
+            return;
+        try
+        {
+            if (_workspace.ApplyFrame(path, frame))
+                await OnFileChangedAsync(path);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Preview {Project} could not apply an update of {Path}", ProjectId, path);
+            _log.Preview($"could not apply an update of {path}: {e.Message}");
+        }
+    }
+
+    /// <summary>One file's content changed (or it went away): re-transform it alone and tell the pages what that means.</summary>
+    async Task OnFileChangedAsync(string path)
+    {
+        if (ManifestFiles.Contains(path))
+        {
+            if (!PackageInstaller.IsCurrent(_workspace.Root))
+                _ = RequestBuildAsync(reloadPages: true);
+            return;
+        }
+        if (_status.State is not (PreviewState.Ready or PreviewState.Error) || _starting is not null)
+            return;
+        if (path == _graph.EntryHtml)
+        {
+            _html = null;
+            if (_workspace.ReadText(path) is { } html)
+                _graph.SetEntries(EntryReferences(html).Select(r => r.Path));
+            await PublishDecisionAsync(path, _graph.PropagateChange(path));
+            return;
+        }
+        if (!_workspace.Exists(path))
+        {
+            // Its importers now fail to resolve it: transform them again so the page shows why.
+            _buildErrors.Remove(path);
+            foreach (var importer in _graph.Remove(path))
+                await OnFileChangedAsync(importer);
+            return;
+        }
+        if (_graph.Get(path) is not { } node)
+        {
+            // A new file may be what a failing import was missing.
+            foreach (var failed in _buildErrors.Keys.Where(p => p != path).ToList())
+            {
+                if (_graph.Get(failed) is { } failing)
+                    failing.Transforms.Clear();
+                await OnFileChangedAsync(failed);
+            }
+            return;
+        }
+        var kinds = node.Transforms.Keys.ToList();
+        if (kinds.Count == 0)
+            kinds.Add(ModuleGraph.IsCss(path) && node.IsEntry && node.Importers.Count == 0 ? ModuleGraph.CssTransform : ModuleGraph.ModuleTransform);
+        foreach (var kind in kinds)
+        {
+            var (output, error, _) = await TransformCurrentAsync(path, kind);
+            if (output is null || error is not null)
+                return;
+        }
+        await PublishDecisionAsync(path, _graph.PropagateChange(path));
+    }
+
+    async Task PublishDecisionAsync(string path, HmrDecision decision)
+    {
+        switch (decision)
+        {
+            case HmrDecision.Update update:
+            {
+                var t = time.GetUtcNow().ToUnixTimeMilliseconds();
+                _graph.MarkUpdated(update.Invalidated, t);
+                var modules = update.Boundaries.Select(b => (b, UpdateUrl(b))).ToList();
+                _log.Preview($"hmr {path}: update {string.Join(", ", update.Boundaries)}");
+                await PublishHmrAsync(HmrMessages.Update(modules, t));
+                break;
+            }
+            case HmrDecision.FullReload reload:
+                _log.Preview($"hmr {path}: full reload ({reload.Reason})");
+                await PublishHmrAsync(HmrMessages.FullReload(reload.Reason));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The URL a page re-imports for a boundary. A stylesheet only the entry HTML links keeps its plain URL,
+    /// so the client swaps the &lt;link&gt;; one imported by a module is its <c>?import</c> module.
+    /// </summary>
+    string UpdateUrl(string path)
+    {
+        if (!ModuleGraph.IsCss(path))
+            return Root + path;
+        var linkedOnly = _graph.Get(path) is { IsEntry: true, Importers.Count: 0 };
+        return Root + path + (linkedOnly ? "" : "?import");
+    }
+
+    // ---- transforms and answers -------------------------------------------------------------------------
+
+    /// <summary>The transform of a file's current text: from the cache when the text is unchanged, else from the worker.</summary>
+    async Task<(TransformOutput? Output, PreviewError? Error, bool Missing)> TransformCurrentAsync(string path, string kind)
+    {
+        var bytes = _workspace.ReadBytes(path);
+        if (bytes is null)
+            return (null, null, true);
+        var text = _workspace.ReadText(path);
+        var code = text ?? "";
+        var hash = Hash(text is null ? bytes : Encoding.UTF8.GetBytes(text));
+        if (_graph.Cached(path, kind, hash) is { } cached)
+            return (cached.Output, null, false);
+
+        JsonElement answer;
+        try
+        {
+            answer = await Worker().RequestAsync(
+                new JsonObject { ["op"] = "transform", ["root"] = Root, ["path"] = path, ["code"] = code, ["as"] = kind },
+                TransformTimeout);
+            if (_workerFailed)
+            {
+                _workerFailed = false;
+                await SetStatusAsync(PreviewState.Ready, null);
+            }
+        }
+        catch (DevWorkerException e)
+        {
+            var failure = new PreviewError(e.Message, path, null, null, null);
+            await ReportBuildErrorAsync(path, failure);
+            return (null, failure, false);
+        }
+        if (answer.TryGetProperty("error", out var errorElement))
+        {
+            var error = HmrMessages.ParseError(errorElement, path);
+            await ReportBuildErrorAsync(path, error);
+            return (null, error, false);
+        }
+        var output = ParseTransform(answer);
+        if (Encoding.UTF8.GetByteCount(output.Code) > MaxModuleBytes)
+        {
+            var error = new PreviewError($"{path} compiles to more than {MaxModuleBytes / (1024 * 1024)} MiB.", path, null, null, null);
+            await ReportBuildErrorAsync(path, error);
+            return (null, error, false);
+        }
+        // A newer edit may have landed while the worker ran; only the current text's transform is kept.
+        var now = _workspace.ReadText(path);
+        if ((now is null ? Hash(_workspace.ReadBytes(path) ?? []) : Hash(Encoding.UTF8.GetBytes(now))) == hash)
+        {
+            _graph.Record(path, kind, hash, output);
+            await ClearBuildErrorAsync(path);
+        }
+        if (text is not null && !_workspace.IsTracked(path) && await _workspace.TrackAsync(path, _streams, OnDocumentFrameAsync))
+            _ = OnFileChangedAsync(path);
+        if (output.MissingDeps.Count > 0)
+        {
+            _log.Build($"new dependencies imported ({string.Join(", ", output.MissingDeps)}): pre-bundling again");
+            _ = RequestBuildAsync(reloadPages: true);
+        }
+        return (output, null, false);
+    }
+
+    static TransformOutput ParseTransform(JsonElement answer)
+    {
+        var code = answer.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() ?? "" : "";
+        var imports = new List<ModuleImport>();
+        if (answer.TryGetProperty("imports", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in list.EnumerateArray())
+            {
+                string? Text(string name) => item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+                if (Text("url") is { } url)
+                    imports.Add(new ModuleImport(Text("specifier") ?? url, url, Text("kind") ?? "module", Text("path")));
+            }
+        }
+        var selfAccepting = answer.TryGetProperty("selfAccepting", out var s) && s.ValueKind == JsonValueKind.True;
+        var missing = answer.TryGetProperty("missingDeps", out var m) && m.ValueKind == JsonValueKind.Array
+            ? m.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()
+            : [];
+        return new TransformOutput(code, imports, selfAccepting, missing);
+    }
+
+    async Task ReportBuildErrorAsync(string path, PreviewError error)
+    {
+        if (_buildErrors.TryGetValue(path, out var known) && known == error)
+            return;
+        _buildErrors[path] = error;
+        _log.Build($"error {Place(error)}: {error.Message}");
+        await PublishHmrAsync(HmrMessages.Error(error));
+        await PublishProjectAsync(new PreviewErrorReported(ProjectId, "build", error));
+    }
+
+    async Task ClearBuildErrorAsync(string path)
+    {
+        if (!_buildErrors.Remove(path))
+            return;
+        _log.Build($"fixed {path}");
+        // One overlay per page: show the next error if another file is still broken.
+        if (_buildErrors.Values.FirstOrDefault() is { } next)
+            await PublishHmrAsync(HmrMessages.Error(next));
+        else
+            await PublishHmrAsync(HmrMessages.ErrorCleared());
+    }
+
+    /// <summary>Transforms what the entry HTML loads and everything it imports, so the graph is whole before the first page asks.</summary>
+    async Task WarmUpAsync()
+    {
+        if (_workspace.ReadText(_graph.EntryHtml) is not { } html)
+            return;
+        var references = EntryReferences(html);
+        _graph.SetEntries(references.Select(r => r.Path));
+        var queue = new Queue<(string Path, string Kind)>(references.Select(r => (r.Path, r.Stylesheet ? ModuleGraph.CssTransform : ModuleGraph.ModuleTransform)));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (queue.TryDequeue(out var next) && seen.Count < MaxWarmUpModules)
+        {
+            if (!seen.Add(next.Kind + next.Path))
+                continue;
+            var (output, _, _) = await TransformCurrentAsync(next.Path, next.Kind);
+            if (output is null || next.Kind != ModuleGraph.ModuleTransform)
+                continue;
+            foreach (var import in output.Imports)
+            {
+                if (import.Path is { } imported && PreviewRequest.TryParse(imported, "", out var parsed, out _) && !parsed.IsHidden)
+                    queue.Enqueue((imported, ModuleGraph.ModuleTransform));
+            }
+        }
+    }
+
+    async Task<PreviewAsset> EntryHtmlAsync()
+    {
+        if (_status.State != PreviewState.Ready)
+            return StatusPage();
+        if (_workspace.ReadText(_graph.EntryHtml) is not { } html)
+            return NotFound("/index.html");
+        var hash = Hash(Encoding.UTF8.GetBytes(html));
+        if (_html is not { } cached || cached.Hash != hash)
+        {
+            var answer = await Worker().RequestAsync(new JsonObject { ["op"] = "html", ["root"] = Root, ["code"] = html }, TransformTimeout);
+            if (answer.TryGetProperty("error", out var error))
+                return Text(500, HmrMessages.ParseError(error, "/index.html").Message);
+            var code = answer.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() ?? "" : "";
+            _html = cached = (hash, code);
+            _graph.SetEntries(EntryReferences(html).Select(r => r.Path));
+        }
+        return Answer(200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(cached.Code));
+    }
+
+    async Task<PreviewAsset> ModuleAsync(string path, string kind, string contentType)
+    {
+        if (_status.State != PreviewState.Ready)
+            return Text(503, $"The preview is {HmrMessages.StatusName(_status.State)}" + (_status.Message is { } m ? $": {m}" : "."));
+        var (output, error, missing) = await TransformCurrentAsync(path, kind);
+        if (missing)
+            return NotFound(path);
+        if (error is not null || output is null)
+        {
+            _log.Preview($"500 {path}: {error?.Message}");
+            return Text(500, $"{Place(error!)}: {error!.Message}");
+        }
+        return Answer(200, contentType, Encoding.UTF8.GetBytes(_graph.WithTimestamps(output)));
+    }
+
+    PreviewAsset FileAnswer(string file, string requested)
+    {
+        var bytes = _workspace.ReadBytes(file);
+        return bytes is null ? NotFound(requested) : Answer(200, PreviewRequest.ContentTypeOf(file), bytes);
+    }
+
+    PreviewAsset ToolchainAnswer(string path)
+    {
+        var name = path["/@vibe/".Length..];
+        if (PreviewToolchain.ClientFile(name) is not { } file)
+            return NotFound(path);
+        return Answer(200, "text/javascript; charset=utf-8", File.ReadAllBytes(file));
+    }
+
+    /// <summary>What the entry URL shows before the app can: a page that retries by itself.</summary>
+    PreviewAsset StatusPage()
+    {
+        var state = HmrMessages.StatusName(_status.State);
+        var message = System.Net.WebUtility.HtmlEncode(_status.Message ?? "");
+        var html = $"""
+            <!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">
+            <title>Preview {state}</title></head>
+            <body style="font-family:system-ui,sans-serif;padding:2rem"><h1>Preview {state}</h1><pre style="white-space:pre-wrap">{message}</pre></body></html>
+            """;
+        return Answer(_status.State == PreviewState.Error ? 500 : 503, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(html));
+    }
+
+    PreviewAsset NotFound(string path)
+    {
+        _log.Preview($"404 {path}");
+        return Text(404, $"{path} is not part of this preview.");
+    }
+
+    static PreviewAsset Text(int status, string message) =>
+        Answer(status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(message));
+
+    static PreviewAsset Answer(int status, string contentType, byte[] body) =>
+        new(status, contentType, body, status == 200 ? $"\"{Hash(body)[..20]}\"" : null);
+
+    /// <summary>The modules and stylesheets the entry HTML loads, as workspace paths.</summary>
+    internal static IReadOnlyList<(string Path, bool Stylesheet)> EntryReferences(string html)
+    {
+        var found = new List<(string, bool)>();
+        foreach (Match tag in TagPattern().Matches(html))
+        {
+            var attributes = AttributePattern().Matches(tag.Groups[2].Value)
+                .GroupBy(a => a.Groups[1].Value.ToLowerInvariant())
+                .ToDictionary(g => g.Key, g => g.First().Groups[3].Success ? g.First().Groups[3].Value : g.First().Groups[4].Success ? g.First().Groups[4].Value : g.First().Groups[5].Value);
+            var isScript = tag.Groups[1].Value.Equals("script", StringComparison.OrdinalIgnoreCase);
+            var reference = isScript
+                ? attributes.GetValueOrDefault("type") == "module" ? attributes.GetValueOrDefault("src") : null
+                : attributes.GetValueOrDefault("rel")?.Split(' ').Contains("stylesheet") == true ? attributes.GetValueOrDefault("href") : null;
+            if (LocalPath(reference) is { } path)
+                found.Add((path, !isScript));
+        }
+        return found;
+    }
+
+    static string? LocalPath(string? reference)
+    {
+        if (string.IsNullOrWhiteSpace(reference) || reference.StartsWith("//", StringComparison.Ordinal) || reference.Contains(':'))
+            return null;
+        var cut = reference.IndexOfAny(['?', '#']);
+        var path = cut >= 0 ? reference[..cut] : reference;
+        path = "/" + path.TrimStart('.', '/');
+        return PreviewRequest.TryParse(path, "", out var parsed, out _) && parsed.Path != "/" ? parsed.Path : null;
+    }
+
+    [GeneratedRegex(@"<(script|link)\b([^>]*)>", RegexOptions.IgnoreCase)]
+    private static partial Regex TagPattern();
+
+    [GeneratedRegex("""([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")]
+    private static partial Regex AttributePattern();
+
+    static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..32];
+
+    static string Place(PreviewError error) =>
+        (error.File ?? "?") + (error.Line is { } line ? $":{line}" + (error.Column is { } column ? $":{column}" : "") : "");
+
+    static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..max] + "…";
+
+    async Task PublishHmrAsync(string json) => await PublishPreviewAsync(new PreviewHmr(ProjectId, json));
+
+    async Task PublishPreviewAsync(PreviewEvent e)
+    {
+        try
+        {
+            await _previewStream.OnNextAsync(e);
+        }
+        catch (Exception ex)
+        {
+            // Pages that miss a message recover on reconnect (ConnectAsync); the preview goes on.
+            logger.LogWarning(ex, "Publishing on preview/{Project} failed", ProjectId);
+        }
+    }
+
+    async Task PublishProjectAsync(ProjectEvent e)
+    {
+        try
+        {
+            await _projectStream.OnNextAsync(e);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Publishing on project/{Project} failed", ProjectId);
+        }
+    }
+}
+
+/// <summary>The build cannot go on (deps over their limit, the worker refused the entry).</summary>
+public sealed class PreviewBuildException(string message) : Exception(message);

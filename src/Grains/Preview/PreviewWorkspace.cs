@@ -1,0 +1,309 @@
+using System.Security.Cryptography;
+using Orleans.Streams;
+using Vibe.Contracts.Documents;
+using Vibe.Contracts.Namespaces;
+using Vibe.Crdt;
+using Vibe.Crdt.Encoding;
+using Vibe.Crdt.Protocols;
+using Vibe.Grains.Documents;
+using Vibe.Grains.Namespaces;
+
+namespace Vibe.Grains.Preview;
+
+/// <summary>
+/// A project's <c>/workspace</c> as real files in <c>{PreviewDir}/{projectId}</c>, where npm and esbuild can
+/// read it. Materialised once per activation (only files whose bytes differ are written), then kept current
+/// by single-file updates: namespace changes for every file, and for the text files the preview uses, a
+/// Yjs replica fed by the document's update stream (edits in the editor reach no namespace event).
+/// </summary>
+public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, string root)
+{
+    /// <summary>Directories of the working directory that belong to the preview, not to the project.</summary>
+    public static readonly string[] OwnDirectories = ["node_modules", ".vibe"];
+
+    readonly Dictionary<string, TrackedDocument> _tracked = new(StringComparer.Ordinal);
+    readonly Dictionary<string, long> _writeSequence = new(StringComparer.Ordinal);
+    long _sequence;
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string ProjectId => projectId;
+
+    INamespaceGrain Namespace => grains.GetGrain<INamespaceGrain>(projectId);
+
+    /// <summary>Project ids become directory names: only plain names, never '.', '..' or separators.</summary>
+    public static bool IsSafeName(string id) =>
+        id.Length is > 0 and <= 128 && id[0] != '.' && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    /// <summary>
+    /// The file for a workspace-relative path (<c>/src/App.tsx</c>) or null when the path is not a plain
+    /// path inside the working directory (the caller already refused '..', but this is the last guard).
+    /// </summary>
+    public string? FullPath(string relative)
+    {
+        if (string.IsNullOrEmpty(relative) || relative[0] != '/' || relative.Contains('\0') || relative.Contains('\\'))
+            return null;
+        var full = Path.GetFullPath(Path.Combine(Root, relative.TrimStart('/')));
+        return full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? full : null;
+    }
+
+    public bool IsTracked(string relative) => _tracked.ContainsKey(relative);
+
+    /// <summary>Writes every file of <c>/workspace</c> whose bytes differ on disk and deletes files the project no longer has.</summary>
+    public async Task<int> MaterialiseAsync(CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(Root);
+        var entries = await Namespace.TreeAsync(NamespacePath.Workspace);
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        var written = 0;
+        foreach (var entry in entries)
+        {
+            ct.ThrowIfCancellationRequested();
+            var relative = NamespacePath.ToWorkspace(entry.Path);
+            if (FullPath(relative) is not { } full || IsOwn(relative))
+                continue;
+            wanted.Add(full);
+            if (entry.Kind == FileKind.Directory)
+            {
+                Directory.CreateDirectory(full);
+                continue;
+            }
+            if (await RefreshFromNamespaceAsync(relative))
+                written++;
+        }
+        foreach (var file in Directory.EnumerateFiles(Root, "*", new EnumerationOptions { RecurseSubdirectories = false }).ToList())
+        {
+            if (!wanted.Contains(file))
+                File.Delete(file);
+        }
+        foreach (var dir in Directory.EnumerateDirectories(Root).ToList())
+        {
+            var name = Path.GetFileName(dir);
+            if (OwnDirectories.Contains(name))
+                continue;
+            if (!wanted.Contains(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+                continue;
+            }
+            foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).ToList())
+            {
+                if (!wanted.Contains(file))
+                    File.Delete(file);
+            }
+        }
+        return written;
+    }
+
+    /// <summary>Applies one namespace change; returns the workspace-relative paths of files whose content changed or went away.</summary>
+    public async Task<IReadOnlyList<string>> ApplyAsync(NamespaceChanged change)
+    {
+        if (!NamespacePath.IsWithin(change.Path, NamespacePath.Workspace) || change.Path == NamespacePath.Workspace)
+            return [];
+        var relative = NamespacePath.ToWorkspace(change.Path);
+        if (FullPath(relative) is not { } full || IsOwn(relative))
+            return [];
+        switch (change.Kind)
+        {
+            case NamespaceChangeKind.Created or NamespaceChangeKind.Modified when change.FileKind == FileKind.Directory:
+                Directory.CreateDirectory(full);
+                return [];
+            case NamespaceChangeKind.Created or NamespaceChangeKind.Modified:
+                return await RefreshFromNamespaceAsync(relative) ? [relative] : [];
+            case NamespaceChangeKind.Deleted:
+                return Delete(relative, full);
+            case NamespaceChangeKind.Moved when change.From is { } fromPath:
+            {
+                var changed = new List<string>();
+                var from = NamespacePath.ToWorkspace(fromPath);
+                if (FullPath(from) is { } fromFull && !IsOwn(from))
+                    changed.AddRange(Delete(from, fromFull));
+                if (change.FileKind == FileKind.Directory)
+                {
+                    foreach (var entry in await Namespace.TreeAsync(change.Path))
+                    {
+                        var rel = NamespacePath.ToWorkspace(entry.Path);
+                        if (entry.Kind == FileKind.File && await RefreshFromNamespaceAsync(rel))
+                            changed.Add(rel);
+                        else if (entry.Kind == FileKind.Directory && FullPath(rel) is { } dir)
+                            Directory.CreateDirectory(dir);
+                    }
+                }
+                else if (await RefreshFromNamespaceAsync(relative))
+                {
+                    changed.Add(relative);
+                }
+                return changed;
+            }
+            default:
+                return [];
+        }
+    }
+
+    /// <summary>
+    /// Starts following a text file's document: subscribes to <c>doc/{projectId}/{path}</c> first, then joins
+    /// with the document's state, so no update falls between the two (updates are idempotent). Returns true
+    /// when the file on disk changed.
+    /// </summary>
+    public async Task<bool> TrackAsync(string relative, IStreamProvider streams, Func<string, DocumentFrame, Task> onFrame)
+    {
+        if (_tracked.ContainsKey(relative) || FullPath(relative) is null)
+            return false;
+        var key = WorkspaceContentStore.DocumentKey(projectId, NamespacePath.Workspace + relative);
+        var tracked = new TrackedDocument(new Doc());
+        _tracked[relative] = tracked;
+        try
+        {
+            var stream = streams.GetStream<DocumentFrame>(StreamId.Create(StreamNames.Document, key));
+            tracked.Handle = await stream.SubscribeAsync((frame, _) => onFrame(relative, frame));
+            var state = await grains.GetGrain<IDocumentGrain>(key).GetStateAsync();
+            Y.ApplyUpdate(tracked.Doc, state);
+        }
+        catch
+        {
+            _tracked.Remove(relative);
+            if (tracked.Handle is { } handle)
+                await handle.UnsubscribeAsync();
+            throw;
+        }
+        return WriteText(relative, tracked);
+    }
+
+    /// <summary>Applies a document's update frame to its replica; returns true when the file's text changed (and was written).</summary>
+    public bool ApplyFrame(string relative, DocumentFrame frame)
+    {
+        if (frame.Kind != DocumentFrameKind.Update || !_tracked.TryGetValue(relative, out var tracked))
+            return false;
+        var reader = new Lib0Reader(frame.Frame);
+        if (reader.ReadVarUint() != WebsocketMessages.MessageSync)
+            return false;
+        SyncProtocol.ReadSyncMessage(reader, new Lib0Writer(), tracked.Doc, origin: null);
+        return WriteText(relative, tracked);
+    }
+
+    /// <summary>The current text of a file: the replica's when the file is followed, else the file's (null when absent or binary).</summary>
+    public string? ReadText(string relative)
+    {
+        if (_tracked.TryGetValue(relative, out var tracked))
+            return tracked.Text;
+        var bytes = ReadBytes(relative);
+        return bytes is not null && TextDetector.TryDecode(relative, bytes, out var text) ? text : null;
+    }
+
+    public byte[]? ReadBytes(string relative) =>
+        FullPath(relative) is { } full && File.Exists(full) ? File.ReadAllBytes(full) : null;
+
+    public bool Exists(string relative) => FullPath(relative) is { } full && File.Exists(full);
+
+    /// <summary>Stops following every document (on deactivation; the files stay).</summary>
+    public async Task UntrackAllAsync()
+    {
+        foreach (var (_, tracked) in _tracked.ToList())
+        {
+            try
+            {
+                if (tracked.Handle is { } handle)
+                    await handle.UnsubscribeAsync();
+            }
+            catch (Exception)
+            {
+                // A stale subscription only costs a dropped delivery later.
+            }
+        }
+        _tracked.Clear();
+    }
+
+    static bool IsOwn(string relative)
+    {
+        var first = relative.TrimStart('/').Split('/')[0];
+        return OwnDirectories.Contains(first);
+    }
+
+    /// <summary>
+    /// Reads a file from the namespace and writes it unless the bytes are already there. A later refresh of the
+    /// same path that finishes first wins: the older read is dropped instead of overwriting newer bytes.
+    /// </summary>
+    async Task<bool> RefreshFromNamespaceAsync(string relative)
+    {
+        var sequence = ++_sequence;
+        _writeSequence[relative] = sequence;
+        byte[] bytes;
+        try
+        {
+            bytes = (await Namespace.ReadAsync(NamespacePath.Workspace + relative)).Bytes;
+        }
+        catch (VibeException e) when (e.Code is VibeErrorCodes.FileNotFound or VibeErrorCodes.PathIsDirectory)
+        {
+            return false;
+        }
+        if (_writeSequence.GetValueOrDefault(relative) != sequence)
+            return false;
+        if (_tracked.TryGetValue(relative, out var tracked))
+        {
+            // The replica is the authority for a followed text file; a file that turned binary stops being followed.
+            if (TextDetector.TryDecode(relative, bytes, out _))
+                return WriteText(relative, tracked);
+            _tracked.Remove(relative);
+            if (tracked.Handle is { } handle)
+                await handle.UnsubscribeAsync();
+        }
+        return WriteBytes(relative, bytes);
+    }
+
+    IReadOnlyList<string> Delete(string relative, string full)
+    {
+        var gone = new List<string>();
+        _writeSequence[relative] = ++_sequence;
+        if (File.Exists(full))
+        {
+            File.Delete(full);
+            gone.Add(relative);
+        }
+        else if (Directory.Exists(full))
+        {
+            gone.AddRange(Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
+                .Select(f => "/" + Path.GetRelativePath(Root, f).Replace(Path.DirectorySeparatorChar, '/')));
+            Directory.Delete(full, recursive: true);
+        }
+        foreach (var path in _tracked.Keys.Where(p => p == relative || p.StartsWith(relative + "/", StringComparison.Ordinal)).ToList())
+        {
+            if (_tracked.Remove(path, out var tracked) && tracked.Handle is { } handle)
+                _ = handle.UnsubscribeAsync();
+        }
+        return gone;
+    }
+
+    bool WriteText(string relative, TrackedDocument tracked)
+    {
+        var text = tracked.Doc.GetText(CollabDocument.ContentName).ToString();
+        if (text == tracked.Text && Exists(relative))
+            return false;
+        tracked.Text = text;
+        return WriteBytes(relative, TextDetector.Encode(text));
+    }
+
+    /// <summary>Writes through a temporary file and a rename, so npm and esbuild never read half a file.</summary>
+    bool WriteBytes(string relative, byte[] bytes)
+    {
+        if (FullPath(relative) is not { } full)
+            return false;
+        if (File.Exists(full))
+        {
+            var info = new FileInfo(full);
+            if (info.Length == bytes.Length && SHA256.HashData(File.ReadAllBytes(full)).AsSpan().SequenceEqual(SHA256.HashData(bytes)))
+                return false;
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temporary = full + ".vibe-" + Guid.NewGuid().ToString("N")[..8];
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, full, overwrite: true);
+        return true;
+    }
+
+    sealed class TrackedDocument(Doc doc)
+    {
+        public Doc Doc { get; } = doc;
+        public string? Text { get; set; }
+        public StreamSubscriptionHandle<DocumentFrame>? Handle { get; set; }
+    }
+}
