@@ -14,6 +14,8 @@ public sealed class HmrConnection(WebSocket socket, IPreviewGrain preview, ILogg
     /// <summary>Reports a page may make per second, on average; a page in an error loop must not flood the grain.</summary>
     const double ReportsPerSecond = 2;
     const double ReportBurst = 10;
+    /// <summary>The grain stops a preview that nobody asked for in a while; an open page counts as asking.</summary>
+    static readonly TimeSpan KeepAliveEvery = TimeSpan.FromSeconds(30);
 
     readonly SocketOutbox _outbox = new(socket, WebSocketMessageType.Text, capacity: 1024);
     // Stream messages that arrive before the connect messages are queued are held back, so the page sees them in order.
@@ -45,6 +47,8 @@ public sealed class HmrConnection(WebSocket socket, IPreviewGrain preview, ILogg
     public async Task RunAsync(CancellationToken aborted)
     {
         var sender = _outbox.RunAsync(aborted);
+        using var stopKeepAlive = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var keepAlive = KeepAliveAsync(stopKeepAlive.Token);
         try
         {
             var first = await preview.ConnectAsync();
@@ -65,7 +69,30 @@ public sealed class HmrConnection(WebSocket socket, IPreviewGrain preview, ILogg
         finally
         {
             _outbox.Complete();
-            await sender;
+            await stopKeepAlive.CancelAsync();
+            await Task.WhenAll(sender, keepAlive);
+        }
+    }
+
+    async Task KeepAliveAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(KeepAliveEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                try
+                {
+                    await preview.GetStatusAsync();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "HMR socket {Connection}: keeping the preview alive failed", ConnectionId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -16,14 +16,25 @@ public sealed class PreviewHmrTests(PreviewNode node) : IClassFixture<PreviewNod
 {
     static string Hmr(string kind, string note) => JsonSerializer.Serialize(new { type = kind, reason = note });
 
-    async Task<ClientWebSocket> ConnectedHmrAsync()
+    async Task<ClientWebSocket> OpenHmrAsync()
     {
         var (_, cookies) = await node.SignedInPreviewBrowserAsync(node.ProjectId, node.OwnerKey.PublicKeyHex);
         return await node.OpenHmrAsync(node.ProjectId, cookies);
     }
 
-    /// <summary>Publishes <paramref name="json"/> until the socket shows it: the relay's subscription may still be settling.</summary>
-    async Task PublishUntilReceivedAsync(ClientWebSocket socket, string json)
+    /// <summary>
+    /// An HMR socket past its first message: the node subscribes to the stream before it asks the grain for the
+    /// connect messages, so once the first of them arrives, everything published from then on is relayed.
+    /// </summary>
+    async Task<ClientWebSocket> ConnectedHmrAsync()
+    {
+        var socket = await OpenHmrAsync();
+        var first = await socket.ReceiveTextAsync();
+        Assert.Contains("\"status\"", first);
+        return socket;
+    }
+
+    async Task PublishAndReceiveAsync(ClientWebSocket socket, string json)
     {
         await node.PublishAsync(new PreviewHmr(node.ProjectId, json));
         await socket.ReceiveUntilAsync(m => m == json);
@@ -57,7 +68,7 @@ public sealed class PreviewHmrTests(PreviewNode node) : IClassFixture<PreviewNod
     public async Task Connecting_page_first_gets_the_grains_connect_messages()
     {
         var expected = await node.Grains().GetGrain<IPreviewGrain>(node.ProjectId).ConnectAsync();
-        using var socket = await ConnectedHmrAsync();
+        using var socket = await OpenHmrAsync();
         foreach (var message in expected)
         {
             using var doc = JsonDocument.Parse(message);
@@ -91,7 +102,7 @@ public sealed class PreviewHmrTests(PreviewNode node) : IClassFixture<PreviewNod
         await socket.SendTextAsync("{\"type\":\"ping\"}");
 
         // Still open and relaying.
-        await PublishUntilReceivedAsync(socket, Hmr("full-reload", "after the garbage"));
+        await PublishAndReceiveAsync(socket, Hmr("full-reload", "after the garbage"));
         Assert.Equal(WebSocketState.Open, socket.State);
         var ignored = node.Logs.Entries.Count(e => e.Message.Contains("ignored a malformed page message") || e.Message.Contains("ignored a page message over")
             || e.Message.Contains("ignored a binary page message"));
