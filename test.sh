@@ -62,15 +62,18 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
 done
-# The browser client's unit tests (node's test runner, bundled by esbuild).
-log "testing src/Web/client"
-client_log="$results/client.log"
-(cd src/Web/client && npm test) 2>&1 | tee "$client_log"
-cp=$(grep -Eo '^(# |ℹ )pass [0-9]+' "$client_log" | grep -Eo '[0-9]+$' | tail -n 1)
-cf=$(grep -Eo '^(# |ℹ )fail [0-9]+' "$client_log" | grep -Eo '[0-9]+$' | tail -n 1)
-if [ -z "$cp" ]; then cf=$(( ${cf:-0} + 1 )); status=1; fi
-passed=$((passed + ${cp:-0}))
-failed=$((failed + ${cf:-0}))
+# node's test runner: the browser client's unit tests (bundled by esbuild) and the preview toolchain's
+# worker tests (real esbuild on a real react project; its node_modules come from the build above).
+for dir in src/Web/client src/Grains/Preview/toolchain; do
+  log "testing $dir"
+  node_log="$results/$(basename "$dir").log"
+  (cd "$dir" && npm test) 2>&1 | tee "$node_log"
+  np=$(grep -Eo '^(# |ℹ )pass [0-9]+' "$node_log" | grep -Eo '[0-9]+$' | tail -n 1)
+  nf=$(grep -Eo '^(# |ℹ )fail [0-9]+' "$node_log" | grep -Eo '[0-9]+$' | tail -n 1)
+  if [ -z "$np" ]; then nf=$(( ${nf:-0} + 1 )); status=1; fi
+  passed=$((passed + ${np:-0}))
+  failed=$((failed + ${nf:-0}))
+done
 
 # A project that crashed before writing results counts as a failure.
 expected=$(ls tests/*/*.csproj | wc -l)

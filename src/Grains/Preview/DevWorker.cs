@@ -40,7 +40,7 @@ public sealed class DevWorker : IAsyncDisposable
     /// <summary>The process ended without being asked to (crash, OOM kill); the argument says why.</summary>
     public event Action<string>? Exited;
 
-    public bool IsRunning => _session is { Ended: false };
+    public bool IsRunning => _session is { Usable: true };
 
     /// <summary>Sends one request (its <c>id</c> is set here) and returns the answer; throws <see cref="DevWorkerException"/> on failure.</summary>
     public async Task<JsonElement> RequestAsync(JsonObject request, TimeSpan timeout, CancellationToken ct = default)
@@ -51,13 +51,13 @@ public sealed class DevWorker : IAsyncDisposable
 
     async Task<Session> EnsureStartedAsync(CancellationToken ct)
     {
-        if (_session is { Ended: false } running)
+        if (_session is { Usable: true } running)
             return running;
         await _startLock.WaitAsync(ct);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_session is { Ended: false } current)
+            if (_session is { Usable: true } current)
                 return current;
             if (!File.Exists(_script))
                 throw new DevWorkerException($"The preview toolchain is missing: {_script} does not exist.");
@@ -98,6 +98,9 @@ public sealed class DevWorker : IAsyncDisposable
         }
 
         public bool Ended { get; private set; }
+
+        /// <summary>Neither ended nor being killed: a killed process may still drain, but takes no new requests.</summary>
+        public bool Usable => !Ended && _killedBecause is null;
 
         public static Session Start(DevWorker owner)
         {
@@ -143,8 +146,8 @@ public sealed class DevWorker : IAsyncDisposable
 
         public async Task<JsonElement> SendAsync(JsonObject request, TimeSpan timeout, CancellationToken ct)
         {
-            if (Ended)
-                throw new DevWorkerException("The preview worker is not running.");
+            if (!Usable)
+                throw new DevWorkerException(_killedBecause ?? "The preview worker is not running.");
             var id = Interlocked.Increment(ref _nextId);
             request["id"] = id;
             var answer = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -80,7 +80,8 @@ public sealed class PackageInstaller(string npm = "npm")
             var hash = InputsHash(workDir);
             if (hash is null || IsCurrent(workDir))
                 return new InstallResult(true, false, null, started.Elapsed);
-            File.Delete(StampPath(workDir));
+            if (File.Exists(StampPath(workDir)))
+                File.Delete(StampPath(workDir));
             var useCi = LockFiles.Any(f => File.Exists(Path.Combine(workDir, f)));
             var scripts = ScriptsAllowed(workDir, log);
             var args = new List<string> { useCi ? "ci" : "install", "--no-audit", "--no-fund", "--no-progress", "--cache", cacheDir };

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Streams;
@@ -22,7 +21,7 @@ namespace Vibe.Grains.Preview;
 /// an install or a transform is awaited; all state is touched on the grain's own scheduler only.
 /// </summary>
 [Reentrant]
-public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time, ILogger<PreviewGrain> logger) : Grain, IPreviewGrain
+public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger<PreviewGrain> logger) : Grain, IPreviewGrain
 {
     public static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan TransformTimeout = TimeSpan.FromSeconds(10);
@@ -73,7 +72,8 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
         _streams = this.GetStreamProvider(StreamNames.Provider);
         _previewStream = _streams.GetStream<PreviewEvent>(StreamId.Create(StreamNames.Preview, ProjectId));
         _projectStream = _streams.GetStream<ProjectEvent>(StreamId.Create(StreamNames.Project, ProjectId));
-        this.RegisterGrainTimer(FlushLogAsync, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        // Each flush rewrites the log file in the namespace (a new blob): batch a couple of seconds of lines.
+        this.RegisterGrainTimer(FlushLogAsync, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         this.RegisterGrainTimer(StopWhenIdleAsync, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
         return Task.CompletedTask;
     }
@@ -131,6 +131,7 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
     {
         await ReleaseAsync();
         await SetStatusAsync(PreviewState.Stopped, null);
+        await _log.FlushAsync();
         DeactivateOnIdle();
     }
 
@@ -146,6 +147,8 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
             return Text(400, "Not a project id a preview can use.");
         try
         {
+            if (request.IsHidden)
+                return NotFound(request.Path);
             EnsureStarted();
             await WaitSettledAsync();
             return request.Kind switch
@@ -156,7 +159,7 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
                 PreviewAssetKind.RawCss => await ModuleAsync(request.Path, ModuleGraph.CssTransform, "text/css; charset=utf-8"),
                 PreviewAssetKind.Dependency => FileAnswer(request.FilePath, request.Path),
                 PreviewAssetKind.Toolchain => ToolchainAnswer(request.Path),
-                _ => request.IsHidden ? NotFound(request.Path) : FileAnswer(request.FilePath, request.Path),
+                _ => FileAnswer(request.FilePath, request.Path),
             };
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -255,8 +258,11 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
             await WarmUpAsync();
             await SetStatusAsync(PreviewState.Ready, null);
         }
-        catch (Exception e) when (e is DevWorkerException or PreviewBuildException or IOException)
+        catch (Exception e)
         {
+            // Whatever went wrong (npm, node, the disk) is the preview's status, never the silo's problem.
+            if (e is not (DevWorkerException or PreviewBuildException))
+                logger.LogWarning(e, "Preview {Project} failed to build", ProjectId);
             _log.Build($"build failed: {e.Message}");
             await SetStatusAsync(PreviewState.Error, e.Message);
             await PublishProjectAsync(new PreviewErrorReported(ProjectId, "build", new PreviewError(e.Message, null, null, null, null)));
@@ -423,13 +429,16 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
             return;
         }
         if (_status.State is not (PreviewState.Ready or PreviewState.Error) || _starting is not null)
+        {
+            _log.Preview($"hmr {path}: changed while the preview is {HmrMessages.StatusName(_status.State)}");
             return;
+        }
         if (path == _graph.EntryHtml)
         {
             _html = null;
-            if (_workspace.ReadText(path) is { } html)
-                _graph.SetEntries(EntryReferences(html).Select(r => r.Path));
-            await PublishDecisionAsync(path, _graph.PropagateChange(path));
+            var (_, error) = await RenderEntryAsync();
+            if (error is null)
+                await PublishDecisionAsync(path, _graph.PropagateChange(path));
             return;
         }
         if (!_workspace.Exists(path))
@@ -442,6 +451,7 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
         }
         if (_graph.Get(path) is not { } node)
         {
+            await PublishDecisionAsync(path, HmrDecision.None);
             // A new file may be what a failing import was missing.
             foreach (var failed in _buildErrors.Keys.Where(p => p != path).ToList())
             {
@@ -480,6 +490,9 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
                 _log.Preview($"hmr {path}: full reload ({reload.Reason})");
                 await PublishHmrAsync(HmrMessages.FullReload(reload.Reason));
                 break;
+            default:
+                _log.Preview($"hmr {path}: no page loads it");
+                break;
         }
     }
 
@@ -507,7 +520,11 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
         var code = text ?? "";
         var hash = Hash(text is null ? bytes : Encoding.UTF8.GetBytes(text));
         if (_graph.Cached(path, kind, hash) is { } cached)
+        {
+            // Back to a text that built before (an error undone): the error is gone with it.
+            await ClearBuildErrorAsync(path);
             return (cached.Output, null, false);
+        }
 
         JsonElement answer;
         try
@@ -604,10 +621,14 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
     {
         if (_workspace.ReadText(_graph.EntryHtml) is not { } html)
             return;
-        var references = EntryReferences(html);
-        _graph.SetEntries(references.Select(r => r.Path));
+        _html = null;
+        await RenderEntryAsync();
+        var references = EntryHtml.References(html);
         var queue = new Queue<(string Path, string Kind)>(references.Select(r => (r.Path, r.Stylesheet ? ModuleGraph.CssTransform : ModuleGraph.ModuleTransform)));
+        foreach (var inline in _graph.Modules.Where(m => m.IsEntry && !references.Any(r => r.Path == m.Path)).Select(m => m.Path).ToList())
+            queue.Enqueue((inline, ModuleGraph.ModuleTransform));
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var started = System.Diagnostics.Stopwatch.StartNew();
         while (queue.TryDequeue(out var next) && seen.Count < MaxWarmUpModules)
         {
             if (!seen.Add(next.Kind + next.Path))
@@ -617,29 +638,59 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
                 continue;
             foreach (var import in output.Imports)
             {
-                if (import.Path is { } imported && PreviewRequest.TryParse(imported, "", out var parsed, out _) && !parsed.IsHidden)
+                if (import.Path is { } imported && PreviewRequest.TryParse(imported, "", out _, out _))
                     queue.Enqueue((imported, ModuleGraph.ModuleTransform));
             }
         }
+        _log.Build($"transformed {seen.Count} modules in {started.ElapsedMilliseconds} ms");
     }
 
     async Task<PreviewAsset> EntryHtmlAsync()
     {
         if (_status.State != PreviewState.Ready)
             return StatusPage();
-        if (_workspace.ReadText(_graph.EntryHtml) is not { } html)
+        if (_workspace.ReadText(_graph.EntryHtml) is null)
             return NotFound("/index.html");
+        var (code, error) = await RenderEntryAsync();
+        return error is not null
+            ? Text(500, $"{Place(error)}: {error.Message}")
+            : Answer(200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(code!));
+    }
+
+    /// <summary>
+    /// The entry HTML as served (from the worker's html op, cached by the text's hash). Its module scripts,
+    /// stylesheets and what its inline module scripts import become the graph's entries.
+    /// </summary>
+    async Task<(string? Code, PreviewError? Error)> RenderEntryAsync()
+    {
+        if (_workspace.ReadText(_graph.EntryHtml) is not { } html)
+            return (null, null);
         var hash = Hash(Encoding.UTF8.GetBytes(html));
-        if (_html is not { } cached || cached.Hash != hash)
+        if (_html is { } cached && cached.Hash == hash)
+            return (cached.Code, null);
+        JsonElement answer;
+        try
         {
-            var answer = await Worker().RequestAsync(new JsonObject { ["op"] = "html", ["root"] = Root, ["code"] = html }, TransformTimeout);
-            if (answer.TryGetProperty("error", out var error))
-                return Text(500, HmrMessages.ParseError(error, "/index.html").Message);
-            var code = answer.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() ?? "" : "";
-            _html = cached = (hash, code);
-            _graph.SetEntries(EntryReferences(html).Select(r => r.Path));
+            answer = await Worker().RequestAsync(new JsonObject { ["op"] = "html", ["root"] = Root, ["code"] = html, ["path"] = _graph.EntryHtml }, TransformTimeout);
         }
-        return Answer(200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(cached.Code));
+        catch (DevWorkerException e)
+        {
+            return (null, new PreviewError(e.Message, _graph.EntryHtml, null, null, null));
+        }
+        if (answer.TryGetProperty("error", out var errorElement))
+        {
+            var error = HmrMessages.ParseError(errorElement, _graph.EntryHtml);
+            await ReportBuildErrorAsync(_graph.EntryHtml, error);
+            return (null, error);
+        }
+        await ClearBuildErrorAsync(_graph.EntryHtml);
+        var rendered = ParseTransform(answer);
+        var inline = rendered.Imports.Where(i => i.Path is not null).Select(i => i.Path!);
+        _graph.SetEntries(EntryHtml.References(html).Select(r => r.Path).Concat(inline));
+        if (rendered.MissingDeps.Count > 0)
+            _ = RequestBuildAsync(reloadPages: true);
+        _html = (hash, rendered.Code);
+        return (rendered.Code, null);
     }
 
     async Task<PreviewAsset> ModuleAsync(string path, string kind, string contentType)
@@ -695,41 +746,6 @@ public sealed partial class PreviewGrain(VibeOptions options, TimeProvider time,
 
     static PreviewAsset Answer(int status, string contentType, byte[] body) =>
         new(status, contentType, body, status == 200 ? $"\"{Hash(body)[..20]}\"" : null);
-
-    /// <summary>The modules and stylesheets the entry HTML loads, as workspace paths.</summary>
-    internal static IReadOnlyList<(string Path, bool Stylesheet)> EntryReferences(string html)
-    {
-        var found = new List<(string, bool)>();
-        foreach (Match tag in TagPattern().Matches(html))
-        {
-            var attributes = AttributePattern().Matches(tag.Groups[2].Value)
-                .GroupBy(a => a.Groups[1].Value.ToLowerInvariant())
-                .ToDictionary(g => g.Key, g => g.First().Groups[3].Success ? g.First().Groups[3].Value : g.First().Groups[4].Success ? g.First().Groups[4].Value : g.First().Groups[5].Value);
-            var isScript = tag.Groups[1].Value.Equals("script", StringComparison.OrdinalIgnoreCase);
-            var reference = isScript
-                ? attributes.GetValueOrDefault("type") == "module" ? attributes.GetValueOrDefault("src") : null
-                : attributes.GetValueOrDefault("rel")?.Split(' ').Contains("stylesheet") == true ? attributes.GetValueOrDefault("href") : null;
-            if (LocalPath(reference) is { } path)
-                found.Add((path, !isScript));
-        }
-        return found;
-    }
-
-    static string? LocalPath(string? reference)
-    {
-        if (string.IsNullOrWhiteSpace(reference) || reference.StartsWith("//", StringComparison.Ordinal) || reference.Contains(':'))
-            return null;
-        var cut = reference.IndexOfAny(['?', '#']);
-        var path = cut >= 0 ? reference[..cut] : reference;
-        path = "/" + path.TrimStart('.', '/');
-        return PreviewRequest.TryParse(path, "", out var parsed, out _) && parsed.Path != "/" ? parsed.Path : null;
-    }
-
-    [GeneratedRegex(@"<(script|link)\b([^>]*)>", RegexOptions.IgnoreCase)]
-    private static partial Regex TagPattern();
-
-    [GeneratedRegex("""([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")]
-    private static partial Regex AttributePattern();
 
     static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..32];
 

@@ -124,9 +124,11 @@ public sealed record PreviewRequest(string Path, PreviewAssetKind Kind)
         return false;
     }
 
-    /// <summary>Files the preview never serves as static files: the preview's own directories and dot-files (.env).</summary>
-    public bool IsHidden => Path.Split('/', StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } parts
-        && (parts[0] == "node_modules" || parts.Any(p => p.StartsWith('.')));
+    /// <summary>
+    /// Files the preview never serves as they are: dot-files and dot-directories (.env, .git, the preview's own
+    /// .vibe). Installed packages are served: a package's stylesheet or image is imported by URL under /node_modules/.
+    /// </summary>
+    public bool IsHidden => Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Any(p => p.StartsWith('.'));
 
     public static string ContentTypeOf(string path)
     {

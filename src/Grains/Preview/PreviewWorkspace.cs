@@ -147,7 +147,8 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
     /// </summary>
     public async Task<bool> TrackAsync(string relative, IStreamProvider streams, Func<string, DocumentFrame, Task> onFrame)
     {
-        if (_tracked.ContainsKey(relative) || FullPath(relative) is null)
+        // Installed packages are no documents: only the project's own files are followed.
+        if (_tracked.ContainsKey(relative) || FullPath(relative) is null || IsOwn(relative))
             return false;
         var key = WorkspaceContentStore.DocumentKey(projectId, NamespacePath.Workspace + relative);
         var tracked = new TrackedDocument(new Doc());

@@ -47,7 +47,10 @@ public sealed class VibeClusterFixture : IAsyncLifetime
         Directory.Delete(_dataDir, recursive: true);
     }
 
-    static VibeOptions OptionsFor(string dataDir) => new() { DataDir = dataDir };
+    /// <summary>npm's cache outlives the run, so installs after the first come from disk, not the registry.</summary>
+    public static string NpmCacheDir => Path.Combine(Path.GetTempPath(), "vibe-tests-npm-cache");
+
+    static VibeOptions OptionsFor(string dataDir) => new() { DataDir = dataDir, NpmCacheDir = NpmCacheDir };
 
     sealed class SiloConfigurator : ISiloConfigurator
     {

@@ -14,7 +14,7 @@ console.log = console.info = console.debug = (...args) => console.error(...args)
 const ops = {
   deps: runDeps,
   transform,
-  html: async (req) => ({ code: transformHtml(req) }),
+  html: transformHtml,
 };
 
 let inFlight = 0;
@@ -46,13 +46,21 @@ async function handle(line) {
   } catch (err) {
     if (!err?.file && !err?.errors) console.error(`[worker] ${request.op} ${request.path ?? ""}: ${err?.stack ?? err}`);
     send({ id, error: toErrorObject(err, typeof request.path === "string" ? request.path : null) });
+    // esbuild's process is gone: every later request would fail the same way. Exit so the C# side
+    // starts a fresh worker for the next request.
+    if (/The service (was stopped|is no longer running)/.test(String(err?.message ?? err))) {
+      console.error("[worker] esbuild stopped; exiting");
+      process.exitCode = 70;
+      closed = true;
+      input.close();
+    }
   }
 }
 
 function maybeExit() {
   if (closed && inFlight === 0) {
     esbuild.stop();
-    process.exit(0);
+    process.exit();
   }
 }
 

@@ -3,7 +3,7 @@
 // updates (re-import with ?t=, then one React refresh), reloads when told to, shows build and runtime
 // errors in the overlay and reports runtime errors back. Messages: docs/preview.md, "HMR messages".
 import { injectIntoGlobalHook, performReactRefresh } from "./refresh.js";
-import { acceptModule, createHotContext, disposeModule } from "./hot.js";
+import { acceptModule, createHotContext, disposeModule, isHotModule } from "./hot.js";
 import { reloadLink, removeStyle, updateStyle } from "./style.js";
 import { clearOverlay, showOverlay } from "./overlay.js";
 
@@ -87,6 +87,8 @@ async function applyUpdate(updates) {
       if (!reloadLink(update.url, t)) location.reload();
       continue;
     }
+    // A module this page never ran (a route not visited yet) picks up the new code when it first loads.
+    if (!isHotModule(update.path)) continue;
     try {
       await disposeModule(update.path);
       const url = update.url + (update.url.includes("?") ? "&" : "?") + "t=" + t;

@@ -10,7 +10,7 @@ import * as esbuild from "esbuild";
 import { init as lexerReady, parse as lexModule } from "es-module-lexer";
 import { init as cjsReady, parse as lexCommonJs } from "cjs-module-lexer";
 import { CompileError } from "./errors.mjs";
-import { depFileName, isBare, scriptExtensions } from "./resolve.mjs";
+import { depFileName, isBare, isBareAsset, scriptExtensions } from "./resolve.mjs";
 
 const depsDir = ".vibe/deps";
 const metadataFile = "_metadata.json";
@@ -44,7 +44,16 @@ function depsFromMetadata(root, meta) {
   return { map, unresolved: new Set(meta.unresolved ?? []) };
 }
 
-export async function runDeps({ root, entry }, cwd = process.cwd()) {
+/** One deps run at a time: two would empty and fill the same .vibe/deps under each other. */
+let running = Promise.resolve();
+
+export function runDeps(request, cwd = process.cwd()) {
+  const run = running.then(() => prebundle(request, cwd));
+  running = run.catch(() => {});
+  return run;
+}
+
+async function prebundle({ root, entry }, cwd) {
   if (typeof root !== "string") throw new CompileError('deps needs "root"', null);
   const entryPath = typeof entry === "string" && entry ? entry.replace(/^\/+/, "") : "index.html";
   const html = readEntry(cwd, entryPath);
@@ -119,7 +128,8 @@ async function scanBareImports(cwd, entryPath, scripts) {
       }));
       build.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === "entry-point" || !isBare(args.path)) return undefined;
-        found.add(args.path);
+        // A package's stylesheet or asset is served from node_modules as it is, not pre-bundled.
+        if (!isBareAsset(args.path)) found.add(args.path);
         return { path: args.path, external: true };
       });
       // Only scripts can import packages; stylesheets, JSON and assets are not followed.
@@ -135,6 +145,7 @@ async function scanBareImports(cwd, entryPath, scripts) {
       write: false,
       format: "esm",
       outdir: "/vibe-scan",
+      loader: { ".js": "jsx" },
       jsx: "automatic",
       jsxDev: true,
       logLevel: "silent",

@@ -2,6 +2,7 @@
 // become project paths ("/src/App.tsx"), bare ones are npm dependencies.
 import fs from "node:fs";
 import path from "node:path";
+import { createRequire } from "node:module";
 
 /** Extensions that are served as JavaScript modules under their own URL (no ?import). */
 export const scriptExtensions = new Set([".ts", ".tsx", ".js", ".jsx", ".mjs", ".mts", ".cjs", ".cts"]);
@@ -51,4 +52,32 @@ export function resolveProjectPath(specifier, from, cwd = process.cwd()) {
 export function moduleUrl(root, projectPath) {
   const ext = path.posix.extname(projectPath).toLowerCase();
   return scriptExtensions.has(ext) ? root + projectPath : `${root}${projectPath}?import`;
+}
+
+/** File types a package can ship for the page (a package name like "lodash.debounce" is not one). */
+const assetExtensions = new Set([".css", ".json", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico",
+  ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".webm", ".wav", ".wasm", ".txt"]);
+
+/** A bare import of a file that is not a script ("bootstrap/dist/css/bootstrap.css"): served from node_modules, not pre-bundled. */
+export function isBareAsset(specifier) {
+  if (!isBare(specifier)) return false;
+  const ext = path.posix.extname(specifier.replace(/[?#].*$/, "")).toLowerCase();
+  return assetExtensions.has(ext);
+}
+
+/** The project path ("/node_modules/...") of a bare asset import, or null when it is not installed. */
+export function resolvePackageFile(specifier, cwd = process.cwd()) {
+  const bare = specifier.replace(/[?#].*$/, "");
+  let file = null;
+  try {
+    file = createRequire(path.join(cwd, "package.json")).resolve(bare);
+  } catch {
+    // A package whose "exports" does not list the file: node_modules is still there to read.
+    const direct = path.join(cwd, "node_modules", bare);
+    if (isFile(direct)) file = direct;
+  }
+  if (!file) return null;
+  const relative = path.relative(cwd, file);
+  if (relative.startsWith("..") || path.isAbsolute(relative)) return null;
+  return "/" + relative.split(path.sep).join("/");
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import * as esbuild from "esbuild";
 import { init as lexerReady, parse as lexImports } from "es-module-lexer";
 import { CompileError, positionAt } from "./errors.mjs";
-import { depFileName, isBare, isExternal, moduleUrl, resolveProjectPath, scriptExtensions } from "./resolve.mjs";
+import { depFileName, isBare, isBareAsset, isExternal, moduleUrl, resolvePackageFile, resolveProjectPath, scriptExtensions } from "./resolve.mjs";
 import { mayHaveComponents, registerComponents } from "./refresh.mjs";
 import { knownDeps } from "./deps.mjs";
 import { tsconfigRaw } from "./tsconfig.mjs";
@@ -32,7 +32,7 @@ export async function transform({ root, path: file, code, as }) {
   return result;
 }
 
-async function transformScript(root, file, source, ext) {
+export async function transformScript(root, file, source, ext) {
   let compiled;
   try {
     compiled = await esbuild.transform(source, {
@@ -45,6 +45,7 @@ async function transformScript(root, file, source, ext) {
       sourcesContent: true,
       target: "es2022",
       tsconfigRaw: tsconfigRaw(),
+      define: devDefines(root),
       logLevel: "silent",
     });
   } catch (err) {
@@ -57,7 +58,9 @@ async function transformScript(root, file, source, ext) {
   let code = compiled.code;
   let map = compiled.map ? JSON.parse(compiled.map) : null;
   let components = null;
-  if (mayHaveComponents(code)) {
+  // Only React modules get refresh registrations (a Preact or plain module's capitalised names are not
+  // React components, and Babel is the larger part of a transform).
+  if (importsReact(code) && mayHaveComponents(code)) {
     const registered = await registerComponents(code, map, file);
     if (registered) ({ code, map, components } = registered);
   }
@@ -86,7 +89,12 @@ async function transformScript(root, file, source, ext) {
     const specifier = imp.specifier;
     if (typeof specifier !== "string" || isExternal(specifier)) continue;
     let url;
-    if (isBare(specifier)) {
+    if (isBareAsset(specifier)) {
+      const resolved = resolvePackageFile(specifier);
+      if (!resolved) throw importError(`Cannot find "${specifier}" imported by ${file}: is its package installed?`, file, source, specifier);
+      url = moduleUrl(root, resolved);
+      listed.push({ specifier, url, kind: "module", path: resolved });
+    } else if (isBare(specifier)) {
       url = deps.map.get(specifier);
       if (url) listed.push({ specifier, url, kind: "dep" });
       else if (deps.unresolved.has(specifier)) {
@@ -109,9 +117,11 @@ async function transformScript(root, file, source, ext) {
   }
   out += code.slice(last);
 
-  // A refresh boundary: every export is a registered component (what Vite's plugin-react accepts too).
+  // A boundary: every export is a registered component (what Vite's plugin-react accepts too), or the
+  // module accepts itself through import.meta.hot.accept() / accept(callback).
   const selfAccepting =
-    components != null && exports.length > 0 && exports.every((e) => e.type === "direct" && e.localName != null && components.has(e.localName));
+    (components != null && exports.length > 0 && exports.every((e) => e.type === "direct" && e.localName != null && components.has(e.localName))) ||
+    (usesHot && /import\.meta\.hot\.accept\(\s*(?:\)|\(|function\b|async\b|[A-Za-z_$][\w$]*\s*=>)/.test(code));
 
   const header = [];
   if (components || usesHot || selfAccepting) {
@@ -126,7 +136,7 @@ async function transformScript(root, file, source, ext) {
   }
   // The header is one line, so the source map only shifts by one line.
   let result = header.length ? header.join(" ") + "\n" + out.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "") : out.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "");
-  if (selfAccepting) result += "\nimport.meta.hot.accept();";
+  if (selfAccepting && components) result += "\nimport.meta.hot.accept();";
   if (map) {
     if (header.length) map.mappings = ";" + map.mappings;
     result += `\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`;
@@ -134,6 +144,23 @@ async function transformScript(root, file, source, ext) {
   const answer = { code: result, imports: listed, selfAccepting };
   if (missing.size) answer.missingDeps = [...missing];
   return answer;
+}
+
+function importsReact(code) {
+  return /\bfrom\s*["']react(?:-dom)?(?:\/[^"']*)?["']/.test(code);
+}
+
+const definesByRoot = new Map();
+
+/** process.env.NODE_ENV and Vite's import.meta.env, as a development server defines them. */
+function devDefines(root) {
+  let defines = definesByRoot.get(root);
+  if (!defines) {
+    const env = { MODE: "development", DEV: true, PROD: false, SSR: false, BASE_URL: root + "/" };
+    defines = { "process.env.NODE_ENV": '"development"', "import.meta.env": JSON.stringify(env) };
+    definesByRoot.set(root, defines);
+  }
+  return defines;
 }
 
 /** The error for an import, placed on the import's line in the file's own text. */
