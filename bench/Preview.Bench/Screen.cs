@@ -31,22 +31,25 @@ public static class Screen
     public static async Task WaitForHeadingAsync(IPage page, string heading, TimeSpan deadline) =>
         await page.WaitForSelectorAsync($"h1:text-is('{heading}')", new() { Timeout = (float)deadline.TotalMilliseconds });
 
-    /// <summary>Opens <paramref name="url"/>, retrying while the server is not listening yet.</summary>
+    /// <summary>Opens <paramref name="url"/> once its server accepts connections (polled every 20 ms).</summary>
     public static async Task GotoAsync(IPage page, string url, TimeSpan deadline)
     {
+        var uri = new Uri(url);
         var until = Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                await page.GotoAsync(url, new() { WaitUntil = WaitUntilState.Commit });
-                return;
+                using var tcp = new System.Net.Sockets.TcpClient();
+                await tcp.ConnectAsync(uri.Host, uri.Port);
+                break;
             }
-            catch (PlaywrightException e) when (e.Message.Contains("ERR_CONNECTION_REFUSED") && until.Elapsed < deadline)
+            catch (System.Net.Sockets.SocketException) when (until.Elapsed < deadline)
             {
                 await Task.Delay(20);
             }
         }
+        await page.GotoAsync(url, new() { WaitUntil = WaitUntilState.Commit });
     }
 
     /// <summary>
