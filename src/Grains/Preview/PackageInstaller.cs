@@ -85,6 +85,10 @@ public sealed class PackageInstaller(string npm = "npm")
             var useCi = LockFiles.Any(f => File.Exists(Path.Combine(workDir, f)));
             var scripts = ScriptsAllowed(workDir, log);
             var args = new List<string> { useCi ? "ci" : "install", "--no-audit", "--no-fund", "--no-progress", "--cache", cacheDir };
+            // Without a lock of its own the project gets none from npm: a lock only in the working directory
+            // would change the inputs' hash behind the namespace's back (and vanish on the next materialise).
+            if (!useCi)
+                args.Add("--no-package-lock");
             if (!scripts)
                 args.Add("--ignore-scripts");
             Directory.CreateDirectory(cacheDir);

@@ -54,6 +54,9 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     bool _buildAgain;
     bool _reloadAfterBuild;
     bool _workerFailed;
+    readonly List<DateTimeOffset> _crashes = [];
+    const int MaxCrashes = 3;
+    static readonly TimeSpan CrashWindow = TimeSpan.FromMinutes(5);
     (string Hash, string Code)? _html;
     readonly Dictionary<string, PreviewError> _buildErrors = new(StringComparer.Ordinal);
     DateTimeOffset _lastActivity;
@@ -90,6 +93,12 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         if (!PreviewWorkspace.IsSafeName(ProjectId))
             throw new VibeException(VibeErrorCodes.Validation, $"'{ProjectId}' is not a project id a preview can use.");
         EnsureStarted();
+        // An explicit start retries a worker that gave up (not a failed install: that waits for package.json to change).
+        if (_status.State == PreviewState.Error && _workerFailed && _building is not { IsCompleted: false })
+        {
+            _crashes.Clear();
+            _ = RequestBuildAsync(reloadPages: true);
+        }
         return Task.FromResult(_status);
     }
 
@@ -173,6 +182,9 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     // ---- lifecycle -------------------------------------------------------------------------------------
 
     void Touch() => _lastActivity = time.GetUtcNow();
+
+    /// <summary>Pages run the app only after the first start's build; before it they show the self-refreshing status page.</summary>
+    bool PagesMayBeOpen => _starting is null;
 
     void EnsureStarted()
     {
@@ -298,15 +310,28 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             _log.Build($"imported but not installed: {string.Join(", ", unresolved.EnumerateArray().Select(u => u.ToString()))}");
     }
 
+    /// <summary>
+    /// The worker died on its own: show it, then build again (a fresh worker) so the pages come back by
+    /// themselves; after <see cref="MaxCrashes"/> deaths within <see cref="CrashWindow"/> it stays an error
+    /// until someone starts the preview again, instead of crash-looping node on the silo.
+    /// </summary>
     async Task OnWorkerExitedAsync(string reason)
     {
         _log.Build(reason);
         logger.LogWarning("Preview worker of {Project} exited: {Reason}", ProjectId, reason);
-        if (_status.State is PreviewState.Ready or PreviewState.Building)
+        if (_status.State is not (PreviewState.Ready or PreviewState.Building))
+            return;
+        var now = time.GetUtcNow();
+        _crashes.RemoveAll(t => now - t > CrashWindow);
+        _crashes.Add(now);
+        _workerFailed = true;
+        if (_crashes.Count > MaxCrashes)
         {
-            _workerFailed = true;
-            await SetStatusAsync(PreviewState.Error, reason);
+            await SetStatusAsync(PreviewState.Error, $"{reason} (it died {_crashes.Count} times in {CrashWindow.TotalMinutes:0} min; start the preview again to retry)");
+            return;
         }
+        await SetStatusAsync(PreviewState.Error, reason);
+        _ = RequestBuildAsync(reloadPages: true);
     }
 
     async Task ReleaseAsync()
@@ -424,8 +449,11 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     {
         if (ManifestFiles.Contains(path))
         {
+            // Before the start reaches its build, that build sees the file anyway.
+            if (_starting is not null && _building is null)
+                return;
             if (!PackageInstaller.IsCurrent(_workspace.Root))
-                _ = RequestBuildAsync(reloadPages: true);
+                _ = RequestBuildAsync(reloadPages: PagesMayBeOpen);
             return;
         }
         if (_status.State is not (PreviewState.Ready or PreviewState.Error) || _starting is not null)
@@ -444,23 +472,30 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         if (!_workspace.Exists(path))
         {
             // Its importers now fail to resolve it: transform them again so the page shows why.
-            _buildErrors.Remove(path);
+            await ClearBuildErrorAsync(path);
             foreach (var importer in _graph.Remove(path))
                 await OnFileChangedAsync(importer);
             return;
         }
-        if (_graph.Get(path) is not { } node)
+        if (!_graph.Contains(path))
         {
             await PublishDecisionAsync(path, HmrDecision.None);
-            // A new file may be what a failing import was missing.
-            foreach (var failed in _buildErrors.Keys.Where(p => p != path).ToList())
+            // A new file may be what a failing import was missing: those modules get another try.
+            foreach (var failed in _buildErrors.Keys.Where(p => p != path && _graph.Contains(p)).ToList())
             {
-                if (_graph.Get(failed) is { } failing)
-                    failing.Transforms.Clear();
-                await OnFileChangedAsync(failed);
+                _graph.Invalidate(failed);
+                await RebuildModuleAsync(failed);
             }
             return;
         }
+        await RebuildModuleAsync(path);
+    }
+
+    /// <summary>Transforms one module of the graph again (every kind it was served as) and publishes what that means.</summary>
+    async Task RebuildModuleAsync(string path)
+    {
+        if (_graph.Get(path) is not { } node)
+            return;
         var kinds = node.Transforms.Keys.ToList();
         if (kinds.Count == 0)
             kinds.Add(ModuleGraph.IsCss(path) && node.IsEntry && node.Importers.Count == 0 ? ModuleGraph.CssTransform : ModuleGraph.ModuleTransform);
@@ -569,7 +604,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         if (output.MissingDeps.Count > 0)
         {
             _log.Build($"new dependencies imported ({string.Join(", ", output.MissingDeps)}): pre-bundling again");
-            _ = RequestBuildAsync(reloadPages: true);
+            _ = RequestBuildAsync(reloadPages: PagesMayBeOpen);
         }
         return (output, null, false);
     }
@@ -688,7 +723,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         var inline = rendered.Imports.Where(i => i.Path is not null).Select(i => i.Path!);
         _graph.SetEntries(EntryHtml.References(html).Select(r => r.Path).Concat(inline));
         if (rendered.MissingDeps.Count > 0)
-            _ = RequestBuildAsync(reloadPages: true);
+            _ = RequestBuildAsync(reloadPages: PagesMayBeOpen);
         _html = (hash, rendered.Code);
         return (rendered.Code, null);
     }

@@ -63,7 +63,7 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHel
         {
             return await wait();
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is TimeoutException or Xunit.Sdk.XunitException)
         {
             var ns = _grains.GetGrain<INamespaceGrain>(id);
             var logs = new StringBuilder();
@@ -79,6 +79,18 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHel
                 }
             }
             throw new TimeoutException(e.Message + logs, e);
+        }
+    }
+
+    static string? WorkingDirectoryOf(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/cwd").LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // gone, or another user's
         }
     }
 
@@ -216,8 +228,12 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHel
             new TextEdit(text.IndexOf(heading, StringComparison.Ordinal) + heading.Length, 0, "<Greeting />"),
             new TextEdit(text.IndexOf(imports, StringComparison.Ordinal) + imports.Length, 0, "\nimport Greeting from \"./Greeting\";"),
         ]);
-        var error = await WithLogsAsync(id, () => recorder.NextHmrAsync());
-        Assert.Equal("error", error.GetProperty("type").GetString());
+        var error = await WithLogsAsync(id, async () =>
+        {
+            var message = await recorder.NextHmrAsync();
+            Assert.Equal("error", message.GetProperty("type").GetString());
+            return message;
+        });
         Assert.Contains("./Greeting", error.GetProperty("error").GetProperty("message").GetString());
 
         await ns.WriteAsync("/workspace/src/Greeting.tsx", Encoding.UTF8.GetBytes("export default function Greeting() {\n  return <p>hi</p>;\n}\n"));
@@ -236,6 +252,24 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHel
     }
 
     [Fact]
+    public async Task A_killed_worker_is_an_error_status_then_a_fresh_worker_brings_the_preview_back()
+    {
+        var (id, preview, recorder) = await StartReadyReactAsync();
+        await using var _ = recorder;
+        var workDir = Path.Combine(fixture.Options.FullPreviewDir, id);
+        // The worker is the node process whose working directory is the project's.
+        var worker = System.Diagnostics.Process.GetProcessesByName("node").Single(p => WorkingDirectoryOf(p.Id) == workDir);
+
+        worker.Kill();
+
+        var error = await recorder.WaitForStatusAsync(s => s.State == PreviewState.Error, TimeSpan.FromSeconds(60));
+        Assert.Contains("exited", error.Message);
+        await recorder.WaitForStatusAsync(s => s.State == PreviewState.Ready, TimeSpan.FromSeconds(60));
+        Assert.Equal("full-reload", (await recorder.NextHmrAsync()).GetProperty("type").GetString());
+        Assert.Equal(200, (await preview.GetAssetAsync("/src/App.tsx", "")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_failed_install_is_an_error_status_with_npms_message()
     {
         const string missing = "vibe-no-such-package-7f3a9c";
@@ -250,6 +284,21 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHel
         Assert.Contains("npm", status.Message);
         // The page shows the status instead of an app.
         Assert.Equal(500, (await preview.GetAssetAsync("/", "")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_runtime_error_from_a_page_goes_to_the_project_stream_and_a_bad_one_is_refused()
+    {
+        var id = TestKeys.ProjectId("runtime");
+        await using var recorder = await PreviewRecorder.SubscribeAsync(fixture.Cluster.Client, id);
+        var preview = _grains.GetGrain<IPreviewGrain>(id);
+
+        await preview.ReportRuntimeErrorAsync(new PreviewError("x is not defined", "/src/App.tsx", 3, 5, null));
+
+        var report = await recorder.NextErrorReportAsync();
+        Assert.Equal(("runtime", "x is not defined", "/src/App.tsx", 3), (report.Kind, report.Error.Message, report.Error.File, report.Error.Line));
+        await VibeAssert.Code(VibeErrorCodes.Validation, () => preview.ReportRuntimeErrorAsync(new PreviewError(" ", null, null, null, null)));
+        await VibeAssert.Code(VibeErrorCodes.Validation, () => preview.ReportRuntimeErrorAsync(null!));
     }
 
     [Theory]
