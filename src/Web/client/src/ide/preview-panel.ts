@@ -92,9 +92,13 @@ export class PreviewPanel {
     this.setDevice((localStorage.getItem(STORAGE.device) as Device | null) ?? "desktop");
 
     if (hub) {
-      this.off.push(hub.on(HubEvents.previewStatus, ((projectId: string, status: PreviewStatusView) => {
-        if (projectId === this.projectId) this.applyStatus(status.status, status.message);
-      }) as never));
+      this.off.push(
+        hub.on(HubEvents.previewStatus, ((projectId: string, status: PreviewStatusView) => {
+          if (projectId === this.projectId) this.applyStatus(status.status, status.message);
+        }) as never),
+        // Status changes made while the hub was away are only in the API's answer.
+        hub.onConnected(() => { if (this.visible && this.frame.getAttribute("src")) void this.refreshUrl(false); }),
+      );
     }
     if (localStorage.getItem(STORAGE.open) === "1") this.toggle(true);
   }
