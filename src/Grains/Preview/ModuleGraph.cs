@@ -128,6 +128,13 @@ public sealed class ModuleGraph
             node.Transforms.Clear();
     }
 
+    /// <summary>Forgets every cached transform (compiler settings changed: any module may compile differently).</summary>
+    public void InvalidateAll()
+    {
+        foreach (var node in _nodes.Values)
+            node.Transforms.Clear();
+    }
+
     /// <summary>Removes a deleted module; returns the modules that imported it (they must be transformed again).</summary>
     public IReadOnlyList<string> Remove(string path)
     {

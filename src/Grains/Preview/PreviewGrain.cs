@@ -34,7 +34,9 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     const int MaxWarmUpModules = 2000;
 
     static readonly string[] ManifestFiles = ["/package.json", "/package-lock.json", "/npm-shrinkwrap.json"];
-    static readonly string[] FollowedAtStart = ["/index.html", "/package.json", "/package-lock.json", "/npm-shrinkwrap.json", "/vibe.toml"];
+    /// <summary>Text files that matter to the build without being modules: followed from the start, so editor keystrokes reach the disk.</summary>
+    static readonly string[] FollowedAtStart =
+        ["/index.html", "/package.json", "/package-lock.json", "/npm-shrinkwrap.json", "/vibe.toml", "/tsconfig.json", "/tsconfig.app.json", "/jsconfig.json"];
 
     PreviewWorkspace _workspace = null!;
     PreviewLog _log = null!;
@@ -60,6 +62,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     (string Hash, string Code)? _html;
     readonly Dictionary<string, PreviewError> _buildErrors = new(StringComparer.Ordinal);
     DateTimeOffset _lastActivity;
+    long _lastUpdate;
 
     string ProjectId => this.GetPrimaryKeyString();
     string Root => $"/preview/{ProjectId}";
@@ -461,6 +464,14 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             _log.Preview($"hmr {path}: changed while the preview is {HmrMessages.StatusName(_status.State)}");
             return;
         }
+        if (IsCompilerSettings(path))
+        {
+            // tsconfig decides JSX options and path aliases: every module may compile and resolve differently.
+            _graph.InvalidateAll();
+            _html = null;
+            await PublishDecisionAsync(path, new HmrDecision.FullReload($"{path} changed"));
+            return;
+        }
         if (path == _graph.EntryHtml)
         {
             _html = null;
@@ -491,6 +502,10 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         await RebuildModuleAsync(path);
     }
 
+    static bool IsCompilerSettings(string path) =>
+        path.LastIndexOf('/') == 0 && path.StartsWith("/tsconfig", StringComparison.Ordinal) && path.EndsWith(".json", StringComparison.Ordinal)
+        || path is "/jsconfig.json";
+
     /// <summary>Transforms one module of the graph again (every kind it was served as) and publishes what that means.</summary>
     async Task RebuildModuleAsync(string path)
     {
@@ -514,7 +529,8 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         {
             case HmrDecision.Update update:
             {
-                var t = time.GetUtcNow().ToUnixTimeMilliseconds();
+                // Strictly increasing: two updates in one millisecond must not share a URL the browser has cached.
+                var t = _lastUpdate = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), _lastUpdate + 1);
                 _graph.MarkUpdated(update.Invalidated, t);
                 var modules = update.Boundaries.Select(b => (b, UpdateUrl(b))).ToList();
                 _log.Preview($"hmr {path}: update {string.Join(", ", update.Boundaries)}");

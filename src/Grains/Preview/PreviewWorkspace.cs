@@ -279,16 +279,18 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
         var text = tracked.Doc.GetText(CollabDocument.ContentName).ToString();
         if (text == tracked.Text && Exists(relative))
             return false;
+        var known = tracked.Text is not null;
         tracked.Text = text;
-        return WriteBytes(relative, TextDetector.Encode(text));
+        // A followed file changes on every keystroke: once its text is known, a change needs no comparison on disk.
+        return WriteBytes(relative, TextDetector.Encode(text), compare: !known);
     }
 
     /// <summary>Writes through a temporary file and a rename, so npm and esbuild never read half a file.</summary>
-    bool WriteBytes(string relative, byte[] bytes)
+    bool WriteBytes(string relative, byte[] bytes, bool compare = true)
     {
         if (FullPath(relative) is not { } full)
             return false;
-        if (File.Exists(full))
+        if (compare && File.Exists(full))
         {
             var info = new FileInfo(full);
             if (info.Length == bytes.Length && SHA256.HashData(File.ReadAllBytes(full)).AsSpan().SequenceEqual(SHA256.HashData(bytes)))

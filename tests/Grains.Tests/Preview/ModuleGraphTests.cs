@@ -143,6 +143,17 @@ public sealed class ModuleGraphTests
     }
 
     [Fact]
+    public void Invalidating_everything_keeps_the_edges_but_no_transform()
+    {
+        var graph = ReactApp();
+
+        graph.InvalidateAll();
+
+        Assert.Null(graph.Cached("/src/App.tsx", ModuleGraph.ModuleTransform, "h2"));
+        Assert.Equal(["/src/App.tsx"], Update(graph.PropagateChange("/src/App.tsx")).Boundaries);
+    }
+
+    [Fact]
     public void Removing_a_module_returns_its_importers_and_drops_their_cache()
     {
         var graph = ReactApp();

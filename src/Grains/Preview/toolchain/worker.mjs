@@ -1,6 +1,7 @@
 // The live preview's transform worker: JSON lines on stdin/stdout (docs/preview.md, "Worker protocol").
 // Started with the project's working directory as cwd. Requests run concurrently and are answered by
-// id; any failure is an error response, never an exit. stdout carries only protocol lines.
+// id; a failure is an error response, never an exit (unless esbuild's own process has died: then the
+// worker exits so a fresh one is started). stdout carries only protocol lines.
 import readline from "node:readline";
 import * as esbuild from "esbuild";
 import { toErrorObject } from "./lib/errors.mjs";
@@ -85,4 +86,4 @@ process.on("uncaughtException", (err) => console.error(`[worker] uncaught: ${err
 process.on("unhandledRejection", (err) => console.error(`[worker] unhandled: ${err?.stack ?? err}`));
 
 // Start esbuild's service now so the first transform does not pay for it.
-esbuild.transform("", { loader: "js" }).catch(() => {});
+esbuild.transform("export const A = () => <div />;", { loader: "tsx", jsx: "automatic", jsxDev: true }).catch(() => {});

@@ -6,6 +6,7 @@ import { injectIntoGlobalHook, performReactRefresh } from "./refresh.js";
 import { acceptModule, createHotContext, disposeModule, isHotModule } from "./hot.js";
 import { reloadLink, removeStyle, updateStyle } from "./style.js";
 import { clearOverlay, showOverlay } from "./overlay.js";
+import { codeFrame, originalPosition } from "./sourcemap.js";
 
 export { createHotContext, updateStyle, removeStyle };
 
@@ -29,6 +30,8 @@ function connect() {
   socket = new WebSocket(url);
   socket.addEventListener("open", () => {
     retry = 0;
+    // Visible to tests and tools: <html data-vibe-hmr="connected">.
+    document.documentElement.dataset.vibeHmr = "connected";
     // After a lost connection the server may have moved on (or restarted): start from fresh state.
     if (everConnected) location.reload();
     everConnected = true;
@@ -44,6 +47,7 @@ function connect() {
     onMessage(message);
   });
   socket.addEventListener("close", () => {
+    document.documentElement.dataset.vibeHmr = "disconnected";
     // Back-off: 0.25 s, 0.5 s, 1 s ... at most 5 s between tries.
     const delay = Math.min(5000, 250 * 2 ** retry++);
     setTimeout(connect, delay);
@@ -59,6 +63,12 @@ function send(message) {
 /** Updates apply one message at a time, in order. */
 let queue = Promise.resolve();
 
+/**
+ * A build error was reported since the last applied update. If the page opened on that error, the
+ * broken module (and everything importing it) never ran, so its fix cannot be hot-applied: reload.
+ */
+let buildErrorSeen = false;
+
 function onMessage(message) {
   switch (message.type) {
     case "update":
@@ -68,6 +78,7 @@ function onMessage(message) {
       location.reload();
       break;
     case "error":
+      buildErrorSeen = true;
       showOverlay(message.error ?? {}, "build");
       break;
     case "error-cleared":
@@ -87,19 +98,23 @@ async function applyUpdate(updates) {
       if (!reloadLink(update.url, t)) location.reload();
       continue;
     }
-    // A module this page never ran (a route not visited yet) picks up the new code when it first loads.
-    if (!isHotModule(update.path)) continue;
+    // A module this page never ran (a route not visited yet) picks up the new code when it first loads;
+    // unless it failed to load because of the error now fixed.
+    if (!isHotModule(update.path)) {
+      if (buildErrorSeen) return location.reload();
+      continue;
+    }
     try {
       await disposeModule(update.path);
       const url = update.url + (update.url.includes("?") ? "&" : "?") + "t=" + t;
       const module = await import(url);
       await acceptModule(update.path, module);
     } catch (err) {
-      reportRuntimeError(err, update.path);
-      showOverlay({ message: String(err?.message ?? err), file: update.path, stack: err?.stack }, "runtime");
+      runtimeError(err);
       return;
     }
   }
+  buildErrorSeen = false;
   clearOverlay("runtime");
   performReactRefresh();
 }
@@ -116,32 +131,49 @@ function projectPath(url) {
   }
 }
 
-function reportRuntimeError(error, file, line, column) {
-  const stack = typeof error?.stack === "string" ? error.stack : undefined;
-  // The first stack frame under the preview root names the file when the event did not.
-  if (!file && stack) {
-    const frame = /(https?:\/\/[^\s)]+?):(\d+):(\d+)/.exec(stack);
-    if (frame) [file, line, column] = [frame[1], Number(frame[2]), Number(frame[3])];
+/** A served module of the project's own (not a pre-bundled dependency, not this client). */
+function isProjectModule(url) {
+  try {
+    const u = new URL(url, location.href);
+    return u.origin === root.origin && u.pathname.startsWith(rootPath + "/") && !/\/@(deps|vibe)\//.test(u.pathname);
+  } catch {
+    return false;
   }
-  send({
-    type: "runtime-error",
-    message: String(error?.message ?? error),
-    file: projectPath(file),
-    line: line ?? 0,
-    column: column ?? 0,
-    stack,
-  });
+}
+
+/**
+ * Shows a runtime error in the overlay and reports it, placed at the first stack frame in the project's
+ * own code and mapped back to the line that was written through the module's source map.
+ */
+async function runtimeError(error, url, line, column) {
+  const stack = typeof error?.stack === "string" ? error.stack : undefined;
+  for (const m of stack?.matchAll(/(https?:\/\/[^\s()]+?):(\d+):(\d+)/g) ?? []) {
+    if (!isProjectModule(m[1])) continue;
+    [url, line, column] = [m[1], Number(m[2]), Number(m[3])];
+    break;
+  }
+  let file = projectPath(url);
+  let frame = "";
+  if (url && line && isProjectModule(url)) {
+    const original = await originalPosition(url, line, column ?? 0);
+    if (original) {
+      file = original.file ?? file;
+      ({ line, column } = original);
+      if (original.text) frame = codeFrame(original.text, line, column);
+    }
+  }
+  const message = String(error?.message ?? error);
+  send({ type: "runtime-error", message, file, line: line ?? 0, column: column ?? 0, stack });
+  showOverlay({ message, file, line, column, frame, stack }, "runtime");
 }
 
 addEventListener("error", (e) => {
   if (!e.error && !e.message) return; // a resource that failed to load
-  reportRuntimeError(e.error ?? e.message, e.filename, e.lineno, e.colno);
-  showOverlay({ message: String(e.error?.message ?? e.message), file: projectPath(e.filename), line: e.lineno, column: e.colno, stack: e.error?.stack }, "runtime");
+  runtimeError(e.error ?? e.message, e.filename, e.lineno, e.colno);
 });
 
 addEventListener("unhandledrejection", (e) => {
-  reportRuntimeError(e.reason);
-  showOverlay({ message: String(e.reason?.message ?? e.reason), stack: e.reason?.stack }, "runtime");
+  runtimeError(e.reason);
 });
 
 connect();

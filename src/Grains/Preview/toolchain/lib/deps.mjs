@@ -10,7 +10,8 @@ import * as esbuild from "esbuild";
 import { init as lexerReady, parse as lexModule } from "es-module-lexer";
 import { init as cjsReady, parse as lexCommonJs } from "cjs-module-lexer";
 import { CompileError } from "./errors.mjs";
-import { depFileName, isBare, isBareAsset, scriptExtensions } from "./resolve.mjs";
+import { aliasTargets } from "./tsconfig.mjs";
+import { depFileName, isBare, isBareAsset, resolveProjectPath, scriptExtensions } from "./resolve.mjs";
 
 const depsDir = ".vibe/deps";
 const metadataFile = "_metadata.json";
@@ -128,6 +129,14 @@ async function scanBareImports(cwd, entryPath, scripts) {
       }));
       build.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === "entry-point" || !isBare(args.path)) return undefined;
+        // tsconfig "paths" aliases are project files, resolved as the transform does (esbuild does not
+        // follow a solution-style tsconfig's references), and the scan goes on into them.
+        const aliased = aliasTargets(args.path, cwd);
+        if (aliased.length) {
+          const from = "/" + path.relative(cwd, args.importer).split(path.sep).join("/");
+          const resolved = aliased.map((target) => resolveProjectPath(target, from, cwd)).find((p) => p != null);
+          return resolved ? { path: path.join(cwd, resolved) } : undefined;
+        }
         // A package's stylesheet or asset is served from node_modules as it is, not pre-bundled.
         if (!isBareAsset(args.path)) found.add(args.path);
         return { path: args.path, external: true };
@@ -217,7 +226,7 @@ async function bundle(cwd, specs, hash) {
   }
   for (const spec of unresolved) fs.rmSync(path.join(outdir, depFileName(spec) + ".js"), { force: true });
   const good = specs.filter((s) => !unresolved.includes(s));
-  const meta = { hash, deps: Object.fromEntries(good.map((s) => [s, depFileName(s) + ".js"])), unresolved };
+  const meta = { hash, deps: Object.fromEntries(good.map((s) => [s, depFileName(s) + ".js"])), unresolved: unresolved.sort() };
   fs.writeFileSync(path.join(outdir, metadataFile), JSON.stringify(meta, null, 2));
   return meta;
 }

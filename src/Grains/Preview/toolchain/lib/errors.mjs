@@ -1,6 +1,6 @@
-// Compile errors in the shape the protocol and the overlay use: file, line (1-based), column (0-based),
-// message and a code frame. Anything thrown inside an op becomes one of these, so a bad input never
-// takes the worker down.
+// Compile errors in the shape the protocol and the overlay use: file, line (1-based), column
+// (0-based), message and a code frame. Anything thrown inside an op becomes one of these, so a bad
+// input never takes the worker down. The browser client bundles codeFrame too (runtime errors).
 
 export class CompileError extends Error {
   /** @param {string} message @param {string|null} file @param {number} line @param {number} column @param {string} [source] */

@@ -7,7 +7,7 @@ import { CompileError, positionAt } from "./errors.mjs";
 import { depFileName, isBare, isBareAsset, isExternal, moduleUrl, resolvePackageFile, resolveProjectPath, scriptExtensions } from "./resolve.mjs";
 import { mayHaveComponents, registerComponents } from "./refresh.mjs";
 import { knownDeps } from "./deps.mjs";
-import { tsconfigRaw } from "./tsconfig.mjs";
+import { aliasTargets, tsconfigRaw } from "./tsconfig.mjs";
 
 /** The design's cap on one module's output. */
 const maxOutput = 8 * 1024 * 1024;
@@ -89,7 +89,14 @@ export async function transformScript(root, file, source, ext) {
     const specifier = imp.specifier;
     if (typeof specifier !== "string" || isExternal(specifier)) continue;
     let url;
-    if (isBareAsset(specifier)) {
+    const aliased = isBare(specifier) ? aliasTargets(specifier) : [];
+    if (aliased.length) {
+      // A tsconfig "paths" alias ("@/ui/Button"): a project file, never a package.
+      const resolved = aliased.map((target) => resolveProjectPath(target, file)).find((p) => p != null);
+      if (!resolved) throw importError(`Failed to resolve import "${specifier}" from "${file}" (tsconfig paths: ${aliased.join(", ")}). Does the file exist?`, file, source, specifier);
+      url = moduleUrl(root, resolved);
+      listed.push({ specifier, url, kind: "module", path: resolved });
+    } else if (isBareAsset(specifier)) {
       const resolved = resolvePackageFile(specifier);
       if (!resolved) throw importError(`Cannot find "${specifier}" imported by ${file}: is its package installed?`, file, source, specifier);
       url = moduleUrl(root, resolved);

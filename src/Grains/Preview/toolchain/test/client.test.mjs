@@ -109,10 +109,42 @@ describe("HMR client in Chromium", { skip: noBrowser }, () => {
     await browser.waitFor(`document.querySelector("vibe-error-overlay")?.dataset.kind === "runtime"`, "the runtime overlay");
   });
 
+  test("a runtime error in a component is reported and shown at the line written, not the compiled one", async () => {
+    await server.edit("/src/App.tsx", "    </main>", '      <button id="bad" onClick={() => { throw new Error("clicked bad"); }}>bad</button>\n    </main>');
+    await browser.waitFor(`document.querySelector("#bad") !== null`, "the new button");
+    const line = fs.readFileSync(`${dir}/src/App.tsx`, "utf8").split("\n").findIndex((l) => l.includes("clicked bad")) + 1;
+    await browser.evaluate(`document.querySelector("#bad").click(); 1`);
+    const deadline = Date.now() + 15_000;
+    let report;
+    while (!(report = server.fromPage.find((m) => m.type === "runtime-error" && m.message === "clicked bad"))) {
+      if (Date.now() > deadline) throw new Error(`no runtime-error; got ${JSON.stringify(server.fromPage)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(report.file, "/src/App.tsx");
+    assert.equal(report.line, line);
+    const overlay = `document.querySelector("vibe-error-overlay")?.shadowRoot`;
+    const where = await browser.waitFor(`${overlay}?.querySelector(".file")?.textContent.startsWith("/src/App.tsx:${line}:") && ${overlay}.querySelector(".file").textContent`, "the runtime overlay at the source line");
+    assert.match(where, new RegExp(`^/src/App\\.tsx:${line}:\\d+$`));
+    assert.match(await browser.evaluate(`${overlay}.querySelector(".frame").textContent`), /> *\d+ \| .*clicked bad/);
+  });
+
+  test("a page opened on a build error reloads when the error is fixed", async () => {
+    await server.edit("/src/App.tsx", "useState(0);", "useState(0;");
+    await browser.goto(server.url);
+    await browser.waitFor(`document.querySelector("vibe-error-overlay")?.shadowRoot?.querySelector(".file")?.textContent.startsWith("/src/App.tsx:")`, "the overlay on load");
+    assert.equal(await browser.evaluate(`document.querySelector("button")`), null);
+    await server.edit("/src/App.tsx", "useState(0;", "useState(0);");
+    await browser.waitFor(`document.querySelector("button")?.textContent === "Count is 0"`, "the app after the fix");
+    await browser.waitFor(`document.documentElement.dataset.vibeHmr === "connected"`, "the socket");
+    await browser.evaluate("window.__notReloaded = true");
+  });
+
   test("full-reload reloads the page", async () => {
+    await browser.waitFor(`document.documentElement.dataset.vibeHmr === "connected"`, "the socket");
     server.send({ type: "full-reload", reason: "test" });
     await browser.waitFor(`window.__notReloaded === undefined && document.querySelector("button") !== null`, "the reload");
     await browser.evaluate("window.__notReloaded = true");
+    await browser.waitFor(`document.documentElement.dataset.vibeHmr === "connected"`, "the socket after the reload");
   });
 
   test("after the socket drops the client reconnects and reloads to catch up", async () => {

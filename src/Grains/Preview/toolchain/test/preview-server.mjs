@@ -79,6 +79,10 @@ export class PreviewServer {
   }
 
   send(message) {
+    // A page that connects after an error (it opened on a broken module) is told about it, as Vite
+    // buffers its last error: the socket may open after the failing module was requested.
+    if (message.type === "error") this.currentError = message;
+    if (message.type === "error-cleared") this.currentError = undefined;
     const data = Buffer.from(JSON.stringify(message));
     const header = data.length < 126
       ? Buffer.from([0x81, data.length])
@@ -128,5 +132,6 @@ export class PreviewServer {
     socket.on("close", forget);
     socket.on("error", forget);
     this.send({ type: "connected" });
+    if (this.currentError) this.send(this.currentError);
   }
 }

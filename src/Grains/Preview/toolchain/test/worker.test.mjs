@@ -178,6 +178,24 @@ describe("worker on the react template", () => {
     assert.match(answer.code, /BASE_URL: "\/preview\/p1\/"/);
   });
 
+  test("tsconfig paths aliases resolve to project files, through a solution-style tsconfig", async () => {
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), '{ "files": [], "references": [{ "path": "./tsconfig.app.json" }] }');
+    fs.writeFileSync(path.join(dir, "tsconfig.app.json"), '{\n  // Vite\'s layout\n  "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./src/*"] }, },\n}');
+    fs.mkdirSync(path.join(dir, "src/ui"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "src/ui/Button.tsx"), "export function Button() { return <button />; }\n");
+    try {
+      const code = 'import { Button } from "@/ui/Button";\nexport const b = Button;\n';
+      const answer = await worker.request({ op: "transform", root, path: "/src/alias.ts", code });
+      assert.equal(answer.missingDeps, undefined);
+      assert.deepEqual(answer.imports, [{ specifier: "@/ui/Button", url: `${root}/src/ui/Button.tsx`, kind: "module", path: "/src/ui/Button.tsx" }]);
+      const missing = await worker.request({ op: "transform", root, path: "/src/alias.ts", code: 'import { X } from "@/ui/Nope";\nexport const x = X;\n' });
+      assert.equal(missing.error.line, 1);
+    } finally {
+      fs.rmSync(path.join(dir, "tsconfig.json"));
+      fs.rmSync(path.join(dir, "tsconfig.app.json"));
+    }
+  });
+
   test("a bare import the deps lack is reported as missingDeps with its future URL", async () => {
     const code = 'import { debounce } from "lodash-es";\nexport const d = debounce;\n';
     const answer = await worker.request({ op: "transform", root, path: "/src/x.ts", code });
@@ -271,7 +289,9 @@ describe("worker on a project without the packages it imports", () => {
   before(() => {
     dir = projectWith({
       "index.html": '<!doctype html><html><head></head><body><script type="module" src="/src/main.ts"></script></body></html>',
-      "src/main.ts": 'import { thing } from "not-installed-package";\nconsole.log(thing);\n',
+      "src/main.ts": 'import { thing } from "not-installed-package";\nimport "@/lib/helper";\nconsole.log(thing);\n',
+      "src/lib/helper.ts": 'import other from "another-missing-package";\nexport const h = other;\n',
+      "tsconfig.json": '{ "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }',
       "package.json": '{"name":"bare","private":true}',
     });
     worker = new Worker(dir);
@@ -282,10 +302,10 @@ describe("worker on a project without the packages it imports", () => {
     if (dir) removeProject(dir);
   });
 
-  test("deps lists the package as unresolved and a transform importing it is an error at the import", async () => {
+  test("deps lists packages that are not installed (also behind a tsconfig alias); a transform importing one is an error at the import", async () => {
     const deps = await worker.request({ op: "deps", root: "/preview/p2", entry: "index.html" });
     assert.deepEqual(deps.deps, {});
-    assert.deepEqual(deps.unresolved, ["not-installed-package"]);
+    assert.deepEqual(deps.unresolved, ["another-missing-package", "not-installed-package"]);
     const answer = await worker.request({ op: "transform", root: "/preview/p2", path: "/src/main.ts", code: fs.readFileSync(path.join(dir, "src/main.ts"), "utf8") });
     assert.equal(answer.error.line, 1);
     assert.equal(answer.error.file, "/src/main.ts");
@@ -294,7 +314,7 @@ describe("worker on a project without the packages it imports", () => {
 
   test("concurrent deps runs take turns and agree", async () => {
     const answers = await Promise.all([1, 2, 3].map(() => worker.request({ op: "deps", root: "/preview/p2", entry: "index.html" })));
-    for (const answer of answers) assert.deepEqual(answer.unresolved, ["not-installed-package"]);
+    for (const answer of answers) assert.deepEqual(answer.unresolved, ["another-missing-package", "not-installed-package"]);
     assert.ok(fs.existsSync(path.join(dir, ".vibe/deps/_metadata.json")));
   });
 
