@@ -46,6 +46,9 @@ public sealed class LivePreviewTests(VibeServer server) : IClassFixture<VibeServ
         Assert.Equal("Hello from Vibe", await panelFrame.Locator("h1").TextContentAsync());
         await ide.ClickAsync(".segmented [data-device=\"tablet\"]");
         Assert.Equal(768, await ide.EvaluateAsync<int>("() => Math.round(document.querySelector('.preview-device').getBoundingClientRect().width)"));
+        await ide.ClickAsync(".segmented [data-device=\"mobile\"]");
+        Assert.Equal(375, await ide.EvaluateAsync<int>("() => Math.round(document.querySelector('.preview-device').getBoundingClientRect().width)"));
+        await ide.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "preview-ide-panel-mobile.png") });
         await ide.ClickAsync(".segmented [data-device=\"desktop\"]");
         await ide.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "preview-ide-panel.png") });
 
