@@ -9,8 +9,8 @@ RUN dotnet publish src/Web -c Release -o /out/web \
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS web
 WORKDIR /app
 COPY --from=build /out/web .
-ENV ASPNETCORE_URLS=http://0.0.0.0:5080 Vibe__DataDir=/data
-EXPOSE 5080 11111 30000
+ENV ASPNETCORE_URLS=http://0.0.0.0:5080 Vibe__PreviewListen=http://0.0.0.0:5081 Vibe__DataDir=/data
+EXPOSE 5080 5081 11111 30000
 VOLUME /data
 ENTRYPOINT ["dotnet", "Vibe.Web.dll"]
 

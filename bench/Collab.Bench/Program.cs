@@ -27,7 +27,8 @@ if (!File.Exists(web))
     Console.Error.WriteLine($"{web} is missing: dotnet build -c Release bench/Collab.Bench");
     return 2;
 }
-using (var vibe = ServerProcess.Start("vibe", "dotnet", [web, $"--urls={vibeUrl}", $"--Vibe:DataDir={dataDir}", $"--Vibe:SiloPort={Ports.Free()}", $"--Vibe:GatewayPort={Ports.Free()}"],
+using (var vibe = ServerProcess.Start("vibe", "dotnet", [web, $"--urls={vibeUrl}", $"--Vibe:DataDir={dataDir}", $"--Vibe:SiloPort={Ports.Free()}", $"--Vibe:GatewayPort={Ports.Free()}",
+    $"--Vibe:PreviewUrl=http://127.0.0.1:{Ports.Free()}"],
     new() { ["Logging__LogLevel__Default"] = "Warning", ["DOTNET_ENVIRONMENT"] = "Production" }))
 {
     using var probe = new HttpClient { BaseAddress = new Uri(vibeUrl) };

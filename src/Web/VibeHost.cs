@@ -9,6 +9,7 @@ using Vibe.Web.Files;
 using Vibe.Web.Health;
 using Vibe.Web.Identity;
 using Vibe.Web.Observability;
+using Vibe.Web.Preview;
 using Vibe.Web.Projects;
 
 namespace Vibe.Web;
@@ -22,8 +23,6 @@ public static class VibeHost
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
-            builder.WebHost.UseUrls(DefaultUrl);
 
         var options = builder.Configuration.GetSection(VibeOptions.Section).Get<VibeOptions>() ?? new VibeOptions();
         options.Validate();
@@ -31,6 +30,8 @@ public static class VibeHost
         // The schema must exist before the silo joins the cluster and before the session key is read.
         await VibeSchema.MigrateOnStartAsync(options);
         var sessionKey = await SessionKeyStore.LoadAsync(options, CancellationToken.None);
+        // The IDE's port and, beside it, the preview origin's: a project's code never runs on the IDE's origin.
+        builder.AddPreviewOrigin(DefaultUrl, sessionKey);
 
         // Activities flow through grain calls only when they are exported (see Telemetry). The dashboard runs only
         // when someone may open it: its profiler wraps every grain call and its metric reader walks the grain
@@ -74,6 +75,7 @@ public static class VibeHost
                 .RequireAssertion(ctx => ctx.User.FindFirst(UserClaims.PubkeyClaim) is { } c && options.Admins.Contains(c.Value)));
 
         var app = builder.Build();
+        app.UsePreviewOrigin();
         app.UseVibeProblemDetails();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
@@ -89,6 +91,7 @@ public static class VibeHost
         api.MapAuthEndpoints();
         api.MapProjectEndpoints();
         api.MapFileEndpoints();
+        api.MapPreviewEndpoints();
         app.MapHub<CollabHub>("/hubs/collab");
         app.MapYjsWebSocket();
         if (dashboard)

@@ -23,16 +23,19 @@ public sealed class VibeNode : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        var previewPort = Ports.Free();
         _app = await VibeHost.BuildAsync([
             "--urls=http://127.0.0.1:0",
             $"--Vibe:DataDir={DataDir}",
             $"--Vibe:SiloPort={Ports.Free()}",
             $"--Vibe:GatewayPort={Ports.Free()}",
+            $"--Vibe:PreviewUrl=http://127.0.0.1:{previewPort}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore.SignalR=Debug",
         ]);
         await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => new Uri(a).Port != previewPort);
         BaseAddress = new Uri(address);
     }
 

@@ -26,6 +26,8 @@ public sealed class SurfaceTests(VibeWebFactory factory) : IClassFixture<VibeWeb
         Assert.Equal(["get"], Verbs("/api/projects/{id}/activity"));
         Assert.Equal(["delete", "get", "put"], Verbs("/api/projects/{id}/files/{path}"));
         Assert.Equal(["post"], Verbs("/api/projects/{id}/files:move"));
+        Assert.Equal(["get"], Verbs("/api/projects/{id}/logs/{path}"));
+        Assert.Equal(["get"], Verbs("/api/projects/{id}/preview"));
     }
 
     [Fact]

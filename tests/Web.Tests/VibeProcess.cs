@@ -74,6 +74,7 @@ public sealed class VibeProcess : IAsyncDisposable
             $"--Vibe:DataDir={dataDir}",
             $"--Vibe:SiloPort={VibeWebFactory.FreePort()}",
             $"--Vibe:GatewayPort={VibeWebFactory.FreePort()}",
+            $"--Vibe:PreviewUrl=http://127.0.0.1:{VibeWebFactory.FreePort()}",
             "--Logging:LogLevel:Default=Warning",
         })
         {

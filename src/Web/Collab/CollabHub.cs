@@ -50,6 +50,7 @@ public sealed class CollabHub(IGrainFactory grains, StreamFanout fanout) : Hub
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, StreamFanout.ProjectGroup(projectId));
             await fanout.AddProjectAsync(projectId);
+            await fanout.AddPreviewAsync(projectId, null);
         }
         return new ProjectJoined(projectId, access.Role.ToWire());
     });
@@ -60,6 +61,7 @@ public sealed class CollabHub(IGrainFactory grains, StreamFanout fanout) : Hub
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, StreamFanout.ProjectGroup(projectId));
             await fanout.RemoveProjectAsync(projectId);
+            await fanout.RemovePreviewAsync(projectId, null);
         }
     }
 

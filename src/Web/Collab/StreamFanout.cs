@@ -3,10 +3,13 @@ using Orleans.Streams;
 using Vibe.Contracts;
 using Vibe.Contracts.Documents;
 using Vibe.Contracts.Namespaces;
+using Vibe.Contracts.Preview;
+using Vibe.Web.Preview;
 
 namespace Vibe.Web.Collab;
 
-/// <summary>A raw WebSocket connection that receives a document's frames.</summary>
+/// <summary>A raw WebSocket connection that receives relayed frames: a document's y-protocols messages, or
+/// (HMR sockets of the preview origin) UTF-8 JSON HMR messages.</summary>
 public interface IFrameSink
 {
     string ConnectionId { get; }
@@ -21,7 +24,8 @@ public interface IFrameSink
 /// this node, renewed every few seconds), and while it has connections to a project it subscribes to
 /// <c>project/{id}</c>; it drops either when the last connection leaves and forwards everything to the
 /// SignalR group and to the raw WebSocket connections on this node. Any number of web nodes work without a
-/// SignalR backplane.
+/// SignalR backplane. <c>preview/{id}</c> is followed while the node has IDE connections to the project (for
+/// the status badge) or HMR sockets of its preview (docs/preview.md).
 /// </summary>
 /// <remarks>
 /// Documents are pushed rather than read from <c>doc/{id}</c> because a memory stream is polled: the poll
@@ -36,6 +40,18 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         public readonly HashSet<IFrameSink> Sockets = [];
         public Func<Task>? Unsubscribe;
         public Guid Epoch;
+
+        public IFrameSink[] SocketsNow()
+        {
+            lock (Sockets)
+                return Sockets.ToArray();
+        }
+    }
+
+    static Subscription? Find(Dictionary<string, Subscription> map, string key)
+    {
+        lock (map)
+            return map.GetValueOrDefault(key);
     }
 
     IDocumentListener? _self;
@@ -44,6 +60,7 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
 
     readonly Dictionary<string, Subscription> _documents = new(StringComparer.Ordinal);
     readonly Dictionary<string, Subscription> _projects = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Subscription> _previews = new(StringComparer.Ordinal);
     readonly SemaphoreSlim _gate = new(1, 1);
 
     public static string DocumentGroup(string documentId) => "doc:" + documentId;
@@ -57,6 +74,12 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
     public Task AddProjectAsync(string projectId) => AddAsync(_projects, projectId, null, _ => SubscribeProjectAsync(projectId));
 
     public Task RemoveProjectAsync(string projectId) => RemoveAsync(_projects, projectId, null);
+
+    /// <summary>An IDE connection (<paramref name="socket"/> null) or an HMR socket follows the project's preview.</summary>
+    public Task AddPreviewAsync(string projectId, IFrameSink? socket) =>
+        AddAsync(_previews, projectId, socket, _ => SubscribePreviewAsync(projectId));
+
+    public Task RemovePreviewAsync(string projectId, IFrameSink? socket) => RemoveAsync(_previews, projectId, socket);
 
     async Task AddAsync(Dictionary<string, Subscription> map, string key, IFrameSink? socket, Func<Subscription, Task<Func<Task>>> subscribe)
     {
@@ -178,10 +201,7 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
     /// <summary>A frame pushed by a document grain this node listens to.</summary>
     public Task OnFrameAsync(DocumentFrame frame)
     {
-        Subscription? entry;
-        lock (_documents)
-            _documents.TryGetValue(frame.DocumentId, out entry);
-        if (entry is null)
+        if (Find(_documents, frame.DocumentId) is not { } entry)
             return Task.CompletedTask;
         if (frame.Kind == DocumentFrameKind.Closed)
             return CloseAsync(entry, frame.DocumentId);
@@ -190,10 +210,7 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
 
     async Task CloseAsync(Subscription entry, string documentId)
     {
-        IFrameSink[] sockets;
-        lock (entry.Sockets)
-            sockets = entry.Sockets.ToArray();
-        foreach (var socket in sockets)
+        foreach (var socket in entry.SocketsNow())
             socket.Close(DocumentClosedReason);
         if (entry.SignalRConnections > 0)
             await hub.Clients.Group(DocumentGroup(documentId)).SendAsync("DocumentClosed", documentId, DocumentClosedReason);
@@ -203,10 +220,7 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
 
     async Task DeliverAsync(Subscription entry, string documentId, byte[] frame, string? origin, long? savedVersion)
     {
-        IFrameSink[] sockets;
-        lock (entry.Sockets)
-            sockets = entry.Sockets.ToArray();
-        foreach (var socket in sockets)
+        foreach (var socket in entry.SocketsNow())
         {
             if (socket.ConnectionId != origin)
                 socket.Send(frame);
@@ -221,12 +235,16 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         }
     }
 
-    async Task<Func<Task>> SubscribeProjectAsync(string projectId)
+    /// <summary>Subscribes to one stream and returns how to unsubscribe.</summary>
+    async Task<Func<Task>> SubscribeAsync<T>(string streamNamespace, string key, Func<T, Task> onEvent)
     {
-        var stream = cluster.GetStreamProvider(StreamNames.Provider).GetStream<ProjectEvent>(StreamId.Create(StreamNames.Project, projectId));
-        var handle = await stream.SubscribeAsync((e, _) => OnProjectEventAsync(e));
+        var stream = cluster.GetStreamProvider(StreamNames.Provider).GetStream<T>(StreamId.Create(streamNamespace, key));
+        var handle = await stream.SubscribeAsync((e, _) => onEvent(e));
         return () => handle.UnsubscribeAsync();
     }
+
+    Task<Func<Task>> SubscribeProjectAsync(string projectId) =>
+        SubscribeAsync<ProjectEvent>(StreamNames.Project, projectId, OnProjectEventAsync);
 
     Task OnProjectEventAsync(ProjectEvent e)
     {
@@ -238,5 +256,28 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
             Contracts.Projects.CommentChanged { Comment: var c } => group.SendAsync("CommentAdded", e.ProjectId, CollabViews.Of(c)),
             _ => Task.CompletedTask,
         };
+    }
+
+    Task<Func<Task>> SubscribePreviewAsync(string projectId) =>
+        SubscribeAsync<PreviewEvent>(StreamNames.Preview, projectId, OnPreviewEventAsync);
+
+    async Task OnPreviewEventAsync(PreviewEvent e)
+    {
+        if (Find(_previews, e.ProjectId) is not { } entry)
+            return;
+        switch (e)
+        {
+            case PreviewHmr hmr:
+                var sockets = entry.SocketsNow();
+                if (sockets.Length == 0)
+                    return;
+                var json = System.Text.Encoding.UTF8.GetBytes(hmr.Json);
+                foreach (var socket in sockets)
+                    socket.Send(json);
+                break;
+            case PreviewStatusChanged changed when entry.SignalRConnections > 0:
+                await hub.Clients.Group(ProjectGroup(e.ProjectId)).SendAsync("PreviewStatus", e.ProjectId, PreviewViews.Of(changed.Status));
+                break;
+        }
     }
 }

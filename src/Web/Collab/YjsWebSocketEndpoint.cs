@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Authentication;
-using System.Threading.Channels;
 using Vibe.Contracts.Documents;
 using Vibe.Contracts.Errors;
 using Vibe.Contracts.Projects;
@@ -60,32 +59,25 @@ public sealed class YjsConnection(WebSocket socket, string documentId, bool canW
 {
     const int MaxFrameBytes = CollabHub.MaxFrameBytes;
 
-    // Bounded so a client that stops reading cannot make the server buffer without limit; it is dropped instead.
-    readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropWrite });
+    readonly SocketOutbox _outbox = new(socket, WebSocketMessageType.Binary, capacity: 4096);
 
     public string ConnectionId { get; } = "ws-" + Guid.NewGuid().ToString("N");
 
     /// <summary>Close status for a document that no longer exists (4000–4999 are the application's).</summary>
     public const WebSocketCloseStatus DocumentGone = (WebSocketCloseStatus)4404;
 
-    string? _closeReason;
-
-    public void Close(string reason)
-    {
-        _closeReason = reason;
-        _outbox.Writer.TryComplete();
-    }
+    public void Close(string reason) => _outbox.Complete(DocumentGone, reason);
 
     public void Send(byte[] frame)
     {
-        if (!_outbox.Writer.TryWrite(frame))
+        if (!_outbox.TryPost(frame))
             logger.LogWarning("Connection {Connection} to {Document} is not reading; a frame was dropped", ConnectionId, documentId);
     }
 
     public async Task RunAsync(CancellationToken aborted)
     {
         var document = grains.GetGrain<IDocumentGrain>(documentId);
-        var sender = SendLoopAsync(aborted);
+        var sender = _outbox.RunAsync(aborted);
         try
         {
             foreach (var frame in await document.JoinAsync(ConnectionId))
@@ -98,7 +90,7 @@ public sealed class YjsConnection(WebSocket socket, string documentId, bool canW
         }
         finally
         {
-            _outbox.Writer.TryComplete();
+            _outbox.Complete();
             try
             {
                 await document.LeaveAsync(ConnectionId);
@@ -140,24 +132,6 @@ public sealed class YjsConnection(WebSocket socket, string documentId, bool canW
                 Send(reply);
             if (outcome.ErrorCode is not null and not VibeErrorCodes.DocumentReadOnly)
                 logger.LogInformation("Refused a frame from {Connection} to {Document}: {Code} {Message}", ConnectionId, documentId, outcome.ErrorCode, outcome.ErrorMessage);
-        }
-    }
-
-    async Task SendLoopAsync(CancellationToken aborted)
-    {
-        try
-        {
-            await foreach (var frame in _outbox.Reader.ReadAllAsync(aborted))
-            {
-                if (socket.State != WebSocketState.Open)
-                    return;
-                await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, aborted);
-            }
-            if (_closeReason is { } reason && socket.State == WebSocketState.Open)
-                await socket.CloseOutputAsync(DocumentGone, reason, aborted);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
         }
     }
 }

@@ -35,6 +35,16 @@ public static class FileEndpoints
             return Results.Bytes(content.Bytes, ContentTypeOf(content.Entry.Path));
         }).WithName("ReadFile");
 
+        // The project's logs (/logs in the namespace: build.log, preview.log, ...), read-only for any member.
+        files.MapGet("/logs/{**path}", async (string id, string? path, HttpContext http, IGrainFactory grains) =>
+        {
+            await ProjectGuard.RequireAsync(grains, id, http.User.Pubkey(), ProjectRole.Viewer);
+            var content = await Namespace(grains, id).ReadAsync(LogPath(path));
+            http.Response.Headers.LastModified = content.Entry.Modified.ToString("R");
+            http.Response.Headers.CacheControl = "no-cache";
+            return Results.Bytes(content.Bytes, "text/plain; charset=utf-8");
+        }).WithName("ReadLog");
+
         files.MapPut("/files/{**path}", async (string id, string? path, HttpContext http, IGrainFactory grains) =>
         {
             await ProjectGuard.RequireAsync(grains, id, http.User.Pubkey(), ProjectRole.Editor, writes: true);
@@ -81,6 +91,13 @@ public static class FileEndpoints
 
     static TreeEntryView View(FileEntry e) =>
         new(NamespacePath.ToWorkspace(e.Path), e.Kind == FileKind.Directory ? "dir" : "file", e.Size, e.Modified);
+
+    /// <summary>A name below <c>/logs</c>, validated by the same rules as workspace paths.</summary>
+    static string LogPath(string? path)
+    {
+        var inWorkspace = NamespacePath.FromWorkspace(RequirePath(path));
+        return "/logs" + inWorkspace[NamespacePath.Workspace.Length..];
+    }
 
     static string RequirePath(string? path, string name = "path")
     {

@@ -60,7 +60,8 @@ public sealed class CollabDurabilityTests
     {
         url = $"http://127.0.0.1:{Deadlines.FreePort()}";
         return VibeProcess.Start("web", "Web", "Vibe.Web", $"--Vibe:DataDir={dataDir}", $"--urls={url}",
-            $"--Vibe:SiloPort={Deadlines.FreePort()}", $"--Vibe:GatewayPort={Deadlines.FreePort()}");
+            $"--Vibe:SiloPort={Deadlines.FreePort()}", $"--Vibe:GatewayPort={Deadlines.FreePort()}",
+            $"--Vibe:PreviewUrl=http://127.0.0.1:{Deadlines.FreePort()}");
     }
 }
 

@@ -35,7 +35,8 @@ public sealed class TwoWebNodesTests(PostgresFixture postgres)
             var (silo, gateway, http) = (Deadlines.FreePort(), Deadlines.FreePort(), Deadlines.FreePort());
             var url = $"http://127.0.0.1:{http}";
             var process = VibeProcess.Start(name, "Web", "Vibe.Web", pg, key, "--Vibe:Role=Silo", "--Vibe:AdvertisedAddress=127.0.0.1",
-                $"--Vibe:SiloPort={silo}", $"--Vibe:GatewayPort={gateway}", $"--urls={url}");
+                $"--Vibe:SiloPort={silo}", $"--Vibe:GatewayPort={gateway}", $"--urls={url}",
+                $"--Vibe:PreviewUrl=http://127.0.0.1:{Deadlines.FreePort()}");
             return new Node(process, url, silo);
         }
         var a = Start("web-a");

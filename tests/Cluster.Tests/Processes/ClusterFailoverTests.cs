@@ -35,11 +35,12 @@ public sealed class ClusterFailoverTests(PostgresFixture postgres)
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.Contains("up to date", second.Output);
 
-        var ports = Enumerable.Range(0, 5).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, 6).Select(_ => FreePort()).ToArray();
         await using var siloA = VibeProcess.Start("silo-a", "Silo", "Vibe.Silo", pg, $"--Vibe:SiloPort={ports[0]}", $"--Vibe:GatewayPort={ports[1]}");
         await using var siloB = VibeProcess.Start("silo-b", "Silo", "Vibe.Silo", pg, $"--Vibe:SiloPort={ports[2]}", $"--Vibe:GatewayPort={ports[3]}");
         var url = $"http://127.0.0.1:{ports[4]}";
-        await using var web = VibeProcess.Start("web", "Web", "Vibe.Web", pg, "--Vibe:Role=client", $"--urls={url}");
+        await using var web = VibeProcess.Start("web", "Web", "Vibe.Web", pg, "--Vibe:Role=client", $"--urls={url}",
+            $"--Vibe:PreviewUrl=http://127.0.0.1:{ports[5]}");
 
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         await UntilAsync(async () => (await http.GetAsync("/health/ready")).IsSuccessStatusCode, () => $"web never ready:\n{web.Output}\n{siloA.Output}\n{siloB.Output}");

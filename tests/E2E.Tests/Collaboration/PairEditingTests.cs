@@ -6,7 +6,7 @@ namespace Vibe.E2E.Tests.Collaboration;
 /// <summary>Two people editing one file in the real browser IDE against a real Vibe server.</summary>
 public sealed class PairEditingTests(VibeServer server) : IClassFixture<VibeServer>
 {
-    private const float Wait = 30_000;
+    private const float Wait = Chromium.Wait;
     private const string Editor = ".editor-pane:not([hidden])";
 
     // Joins the editor's lines without the remote-caret widgets (they carry the other user's name as text).
@@ -24,20 +24,12 @@ public sealed class PairEditingTests(VibeServer server) : IClassFixture<VibeServ
     public async Task Two_users_editing_concurrently_and_offline_converge_and_see_each_others_cursors()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-        var ada = await SignInAsync(browser, "Ada");
-        var grace = await SignInAsync(browser, "Grace");
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var ada = await Chromium.SignInAsync(browser, server, "Ada");
+        var grace = await Chromium.SignInAsync(browser, server, "Grace");
 
         // Ada creates a React project and makes Grace an editor.
-        await ada.FillAsync(".create input.input", "Pair session");
-        await ada.ClickAsync("text=Create project");
-        await ada.WaitForSelectorAsync(".ide .tree-row", new() { Timeout = Wait });
-        var projectId = Uri.UnescapeDataString(ada.Url.Split("#/p/")[1].Split('/')[0]);
+        var projectId = await Chromium.CreateProjectAsync(ada, "Pair session");
         var gracePubkey = await grace.EvaluateAsync<string>("() => JSON.parse(localStorage.getItem('vibe.session')).pubkey");
         var status = await ada.EvaluateAsync<int>("""
             async ([id, pub]) => {
@@ -65,8 +57,7 @@ public sealed class PairEditingTests(VibeServer server) : IClassFixture<VibeServ
         await grace.WaitForSelectorAsync($"{Editor} .cm-ySelectionCaret", new() { Timeout = Wait });
         Assert.Contains("Grace", await ada.TextContentAsync($"{Editor} .cm-ySelectionInfo") ?? "");
         Assert.Contains("Ada", await grace.TextContentAsync($"{Editor} .cm-ySelectionInfo") ?? "");
-        var artifacts = Path.Combine(server.RepositoryRoot, "artifacts", "e2e");
-        Directory.CreateDirectory(artifacts);
+        var artifacts = Chromium.Artifacts(server);
         await ada.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "ide-two-cursors.png") });
         await grace.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "ide-two-cursors-grace.png") });
 
@@ -92,17 +83,6 @@ public sealed class PairEditingTests(VibeServer server) : IClassFixture<VibeServ
             }
             """, new object[] { projectId, new[] { "Ada was here", "Grace too", "Grace typed offline", "Ada typed meanwhile" } });
         Assert.Equal(merged.TrimEnd('\n'), stored.TrimEnd('\n'));
-    }
-
-    private async Task<IPage> SignInAsync(IBrowser browser, string name)
-    {
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1300, Height = 760 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(server.BaseAddress.ToString());
-        await page.FillAsync(".sign-in-card input.input:not(.mono)", name);
-        await page.ClickAsync("text=Create a new key");
-        await page.WaitForSelectorAsync(".projects", new() { Timeout = Wait });
-        return page;
     }
 
     private static async Task WaitForEditorAsync(IPage page)

@@ -15,6 +15,9 @@ public sealed class VibeServer : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
+    /// <summary>The preview origin (<c>Vibe:PreviewUrl</c>): same host as the IDE, its own port.</summary>
+    public Uri PreviewAddress { get; private set; } = new("http://127.0.0.1/");
+
     public string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <summary>The server's recent output, for failure messages.</summary>
@@ -34,6 +37,7 @@ public sealed class VibeServer : IAsyncLifetime
         var siloPort = FreePort();
         var gatewayPort = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/");
+        PreviewAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
         Directory.CreateDirectory(_dataDir);
 
         var start = new ProcessStartInfo("dotnet")
@@ -48,6 +52,7 @@ public sealed class VibeServer : IAsyncLifetime
                  {
                      dll, "--urls", BaseAddress.ToString().TrimEnd('/'), $"--Vibe:DataDir={_dataDir}",
                      $"--Vibe:SiloPort={siloPort}", $"--Vibe:GatewayPort={gatewayPort}",
+                     $"--Vibe:PreviewUrl={PreviewAddress.ToString().TrimEnd('/')}",
                  })
             start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

@@ -60,6 +60,17 @@ export interface MoveRequest {
   to: string;
 }
 
+/** Preview/PreviewViews.cs: where a preview stands. */
+export type PreviewState = "stopped" | "installing" | "building" | "ready" | "error";
+
+/** GET /api/projects/{id}/preview → PreviewView; url carries a token for the preview origin. */
+export interface PreviewView {
+  url: string;
+  status: PreviewState;
+  message: string | null;
+  tokenExpiresAt: string;
+}
+
 /** RFC 7807 problem details with Vibe's stable error code. */
 export interface ProblemDetails {
   type?: string;
@@ -113,6 +124,13 @@ export interface Comment {
   resolved: boolean;
 }
 
+/** PreviewStatus payload (docs/collab-protocol.md) */
+export interface PreviewStatusView {
+  status: PreviewState;
+  message: string | null;
+  since: string | Date;
+}
+
 /** Hub method names, client → server. */
 export const HubMethods = {
   joinProject: "JoinProject",
@@ -135,6 +153,7 @@ export const HubEvents = {
   commentResolved: "CommentResolved",
   documentSaved: "DocumentSaved",
   documentClosed: "DocumentClosed",
+  previewStatus: "PreviewStatus",
 } as const;
 
 /** A document is one text file of a project: `{projectId}/{path}` without the path's leading slash. */

@@ -1,6 +1,6 @@
 // REST calls to the Vibe node with the session's bearer token; one retry with a fresh session on 401.
 import type {
-  CreateProjectRequest, MeResponse, MoveRequest, ProjectView, TreeEntryView,
+  CreateProjectRequest, MeResponse, MoveRequest, PreviewView, ProjectView, TreeEntryView,
 } from "../api-types";
 import type { Session } from "../auth/session";
 import { ApiError, readProblem } from "./errors";
@@ -36,6 +36,16 @@ export class ApiClient {
 
   move = (projectId: string, body: MoveRequest): Promise<TreeEntryView> =>
     this.json("POST", `/api/projects/${encodeURIComponent(projectId)}/files:move`, body);
+
+  /** Starts the preview if needed; the URL's token opens the preview origin for this user and project. */
+  preview = (projectId: string): Promise<PreviewView> =>
+    this.json("GET", `/api/projects/${encodeURIComponent(projectId)}/preview`);
+
+  /** A log of the project (/logs/{name} in its namespace), as text. */
+  async readLog(projectId: string, name: string): Promise<string> {
+    const response = await this.send("GET", `/api/projects/${encodeURIComponent(projectId)}/logs/${encodePath(name)}`);
+    return response.text();
+  }
 
   private fileUrl = (projectId: string, path: string): string =>
     `/api/projects/${encodeURIComponent(projectId)}/files/${encodePath(path)}`;

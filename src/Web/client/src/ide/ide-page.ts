@@ -16,6 +16,7 @@ import { CommentsPanel } from "./comments-panel";
 import { FileTree, normalize } from "./file-tree";
 import { isBinaryPath, looksBinary } from "./languages";
 import { PresenceList } from "./presence";
+import { PreviewPanel } from "./preview-panel";
 import { StatusBar } from "./status-bar";
 import { TabBar } from "./tab-bar";
 
@@ -61,9 +62,15 @@ export function renderIde(ctx: AppContext, projectId: string, initialPath: strin
 
   const projectTitle = h("span.crumb-current", null, projectId);
   const commentsButton = h("button.button.small.ghost", { type: "button", title: "Show comments", onclick: () => comments.toggle() }, icon("comment"), "Comments");
+  const previewButton = h("button.button.small.ghost.preview-toggle", { type: "button", title: "Show the running app beside the editor",
+    onclick: () => preview.toggle() }, icon("play"), "Preview");
+  const preview = new PreviewPanel(ctx.api, projectId, hub, (shown) => {
+    previewButton.classList.toggle("active", shown);
+    previewButton.setAttribute("aria-pressed", String(shown));
+  });
   const header = renderTopBar(ctx,
     h("nav.crumbs", null, h("a.crumb", { href: "#/" }, "Projects"), h("span.crumb-sep", null, "/"), projectTitle),
-    h("span.top-spacer"), commentsButton);
+    h("span.top-spacer"), previewButton, commentsButton);
 
   const sidebar = h("aside.sidebar", null,
     h("div.panel-header", null,
@@ -76,7 +83,7 @@ export function renderIde(ctx: AppContext, projectId: string, initialPath: strin
 
   const element = h("div.page.ide", null,
     header,
-    h("div.ide-body", null, sidebar, h("section.ide-main", null, tabs.element, editorArea), comments.element),
+    h("div.ide-body", null, sidebar, h("section.ide-main", null, tabs.element, editorArea), preview.element, comments.element),
     statusBar.element);
 
   // ---- tree ----
@@ -345,6 +352,7 @@ export function renderIde(ctx: AppContext, projectId: string, initialPath: strin
       for (const f of open.values()) f.dispose();
       open.clear();
       comments.dispose();
+      preview.dispose();
       cleanup.forEach((off) => off());
       if (hub.connected) hub.invoke(HubMethods.leaveProject, projectId).catch(() => undefined);
       void hub.dispose();

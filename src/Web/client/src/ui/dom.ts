@@ -58,6 +58,12 @@ const ICONS: Record<string, string> = {
   trash: '<path d="M2.5 4h11M6 4V2.5h4V4M4 4l.7 9.5h6.6L12 4"/>',
   edit: '<path d="M10.5 2.5l3 3-8 8h-3v-3z"/>',
   key: '<circle cx="5" cy="10.5" r="3"/><path d="M7 8.5l6.5-6.5M11 4.5l2 2"/>',
+  play: '<rect x="1.5" y="2.5" width="13" height="11" rx="1.5"/><path d="M6.5 5.5v5l4-2.5z"/>',
+  external: '<path d="M9 2.5h4.5V7M13.5 2.5L7.5 8.5"/><path d="M11.5 9.5v4h-9v-9h4"/>',
+  phone: '<rect x="4.5" y="1.5" width="7" height="13" rx="1.5"/><path d="M7 12.5h2"/>',
+  tablet: '<rect x="2.5" y="1.5" width="11" height="13" rx="1.5"/><path d="M7 12.5h2"/>',
+  desktop: '<rect x="1.5" y="2.5" width="13" height="9" rx="1"/><path d="M5.5 14h5M8 11.5V14"/>',
+  log: '<path d="M3 3.5h10M3 6.5h10M3 9.5h7M3 12.5h5"/>',
 };
 
 export function icon(name: keyof typeof ICONS | string, className = "icon"): SVGSVGElement {
