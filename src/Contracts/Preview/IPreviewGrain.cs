@@ -45,11 +45,26 @@ public sealed record PreviewStatusChanged(
     string ProjectId,
     [property: Id(1)] PreviewStatus Status) : PreviewEvent(ProjectId);
 
-/// <summary>One HMR message (JSON, see docs/preview.md) for every page of the preview.</summary>
+/// <summary>
+/// One HMR message (JSON, see docs/preview.md) for every page of the preview. <see cref="Sequence"/> grows
+/// with every message of the project (across activations, it is clock-based), so a web node that gets a
+/// message both pushed and from the stream relays it once.
+/// </summary>
 [GenerateSerializer, Alias("vibe.preview-hmr")]
 public sealed record PreviewHmr(
     string ProjectId,
-    [property: Id(1)] string Json) : PreviewEvent(ProjectId);
+    [property: Id(1)] string Json,
+    [property: Id(2)] long Sequence = 0) : PreviewEvent(ProjectId);
+
+/// <summary>
+/// A web node's receiver of a preview's HMR messages, pushed the moment the grain has them (the stream
+/// <c>preview/{projectId}</c> carries them too, a poll later). Renewed like <see cref="Documents.IDocumentListener"/>.
+/// </summary>
+[Alias("vibe.IPreviewListener")]
+public interface IPreviewListener : IGrainObserver
+{
+    [Orleans.Concurrency.OneWay, Alias("OnHmr")] Task OnHmrAsync(PreviewHmr message);
+}
 
 /// <summary>A build or runtime error of the preview, also published on <c>project/{projectId}</c>.</summary>
 [GenerateSerializer, Alias("vibe.preview-error-reported")]
@@ -79,4 +94,7 @@ public interface IPreviewGrain : IGrainWithStringKey
     [Alias("ReportRuntimeError")] Task ReportRuntimeErrorAsync(PreviewError error);
     /// <summary>Stops the worker and frees its resources; the working directory stays for a fast restart.</summary>
     [Alias("Stop")] Task StopAsync();
+    /// <summary>Registers (or renews, every <see cref="Documents.DocumentListening.RenewEvery"/>) a web node's HMR listener (not activity for the idle stop).</summary>
+    [Alias("Listen")] Task ListenAsync(IPreviewListener listener);
+    [Alias("Unlisten")] Task UnlistenAsync(IPreviewListener listener);
 }

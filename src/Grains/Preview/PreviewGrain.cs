@@ -21,7 +21,7 @@ namespace Vibe.Grains.Preview;
 /// an install or a transform is awaited; all state is touched on the grain's own scheduler only.
 /// </summary>
 [Reentrant]
-public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger<PreviewGrain> logger) : Grain, IPreviewGrain
+public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger<PreviewGrain> logger) : Grain, IPreviewGrain, IDocumentListener
 {
     public static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan TransformTimeout = TimeSpan.FromSeconds(10);
@@ -62,6 +62,10 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     (string Hash, string Code)? _html;
     readonly Dictionary<string, PreviewError> _buildErrors = new(StringComparer.Ordinal);
     DateTimeOffset _lastActivity;
+    readonly Dictionary<IPreviewListener, DateTimeOffset> _hmrListeners = [];
+    long _hmrSequence;
+    readonly SemaphoreSlim _frames = new(1, 1);
+    IDocumentListener? _self;
     long _lastUpdate;
     CancellationTokenSource _lifetime = new();
 
@@ -82,6 +86,8 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         // Each flush rewrites the log file in the namespace (a new blob): batch a couple of seconds of lines.
         this.RegisterGrainTimer(FlushLogAsync, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         this.RegisterGrainTimer(StopWhenIdleAsync, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        this.RegisterGrainTimer(RenewListeningAsync, DocumentListening.RenewEvery, DocumentListening.RenewEvery);
+        _self = this.AsReference<IDocumentListener>();
         return Task.CompletedTask;
     }
 
@@ -210,7 +216,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             foreach (var file in FollowedAtStart)
             {
                 if (_workspace.ReadText(file) is not null)
-                    await _workspace.TrackAsync(file, _streams, OnDocumentFrameAsync);
+                    await _workspace.TrackAsync(file, _streams, OnDocumentFrameAsync, _self);
             }
             // Stopped meanwhile: no install for a preview nobody wants any more.
             lifetime.ThrowIfCancellationRequested();
@@ -360,7 +366,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             await _worker.DisposeAsync();
             _worker = null;
         }
-        await _workspace.UntrackAllAsync();
+        await _workspace.UntrackAllAsync(_self);
         if (_projectHandle is not null)
         {
             try
@@ -447,10 +453,58 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         }
     }
 
+    /// <summary>A followed document's frame pushed by its grain (the same frame also comes by the stream).</summary>
+    public Task OnFrameAsync(DocumentFrame frame) =>
+        _workspace?.RelativeOf(frame.DocumentId) is { } path ? OnDocumentFrameAsync(path, frame) : Task.CompletedTask;
+
+    public Task ListenAsync(IPreviewListener listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        // Not activity: IDE tabs listen too; open HMR sockets keep the preview alive with GetStatusAsync.
+        _hmrListeners[listener] = time.GetUtcNow() + DocumentListening.Lease;
+        return Task.CompletedTask;
+    }
+
+    public Task UnlistenAsync(IPreviewListener listener)
+    {
+        _hmrListeners.Remove(listener);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Keeps this grain's fast path on each followed document, and forgets web nodes that stopped renewing.</summary>
+    async Task RenewListeningAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (listener, until) in _hmrListeners.ToArray())
+        {
+            if (until < now)
+                _hmrListeners.Remove(listener);
+        }
+        if (_self is null)
+            return;
+        foreach (var key in _workspace.TrackedKeys)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IDocumentGrain>(key).ListenAsync(_self);
+            }
+            catch (Exception e)
+            {
+                // The stream still brings every update; only the fast path is missing until the next renewal.
+                logger.LogDebug(e, "Renewing the preview's listener on {Document} failed", key);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Frames come pushed and by the stream, concurrently (the grain is reentrant): one at a time, so the
+    /// pages get one update per keystroke in the order they were typed.
+    /// </summary>
     async Task OnDocumentFrameAsync(string path, DocumentFrame frame)
     {
         if (_status.State == PreviewState.Stopped)
             return;
+        await _frames.WaitAsync();
         try
         {
             if (_workspace.ApplyFrame(path, frame))
@@ -460,6 +514,10 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         {
             logger.LogWarning(e, "Preview {Project} could not apply an update of {Path}", ProjectId, path);
             _log.Preview($"could not apply an update of {path}: {e.Message}");
+        }
+        finally
+        {
+            _frames.Release();
         }
     }
 
@@ -633,7 +691,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             _graph.Record(path, kind, hash, output);
             await ClearBuildErrorAsync(path);
         }
-        if (text is not null && !_workspace.IsTracked(path) && await _workspace.TrackAsync(path, _streams, OnDocumentFrameAsync))
+        if (text is not null && !_workspace.IsTracked(path) && await _workspace.TrackAsync(path, _streams, OnDocumentFrameAsync, _self))
             _ = OnFileChangedAsync(path);
         if (output.MissingDeps.Count > 0)
         {
@@ -825,7 +883,24 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
 
     static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..max] + "…";
 
-    async Task PublishHmrAsync(string json) => await PublishPreviewAsync(new PreviewHmr(ProjectId, json));
+    /// <summary>Pushes the message to every listening web node, then publishes it on the stream for the rest.</summary>
+    async Task PublishHmrAsync(string json)
+    {
+        _hmrSequence = Math.Max(_hmrSequence + 1, time.GetUtcNow().UtcTicks);
+        var message = new PreviewHmr(ProjectId, json, _hmrSequence);
+        foreach (var listener in _hmrListeners.Keys)
+        {
+            try
+            {
+                _ = listener.OnHmrAsync(message);
+            }
+            catch (Exception e)
+            {
+                logger.LogDebug(e, "Pushing an HMR message of {Project} failed", ProjectId);
+            }
+        }
+        await PublishPreviewAsync(message);
+    }
 
     async Task PublishPreviewAsync(PreviewEvent e)
     {

@@ -32,7 +32,7 @@ public interface IFrameSink
 /// period sat in every keystroke's path (bench/Collab.Bench). The grain still publishes on the stream for
 /// every other consumer (the preview).
 /// </remarks>
-public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> hub, ILogger<StreamFanout> logger) : IDocumentListener, IDisposable
+public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> hub, ILogger<StreamFanout> logger) : IDocumentListener, IPreviewListener, IDisposable
 {
     sealed class Subscription
     {
@@ -40,6 +40,8 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         public readonly HashSet<IFrameSink> Sockets = [];
         public Func<Task>? Unsubscribe;
         public Guid Epoch;
+        /// <summary>The last HMR message relayed (each comes pushed and by the stream; it goes out once).</summary>
+        public long LastHmr;
 
         public IFrameSink[] SocketsNow()
         {
@@ -55,6 +57,7 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
     }
 
     IDocumentListener? _self;
+    IPreviewListener? _previewSelf;
     Task? _renewing;
     readonly CancellationTokenSource _stopping = new();
 
@@ -163,6 +166,20 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         {
             while (await timer.WaitForNextTickAsync(stopping))
             {
+                KeyValuePair<string, Subscription>[] previews;
+                lock (_previews)
+                    previews = _previews.ToArray();
+                foreach (var (projectId, _) in previews)
+                {
+                    try
+                    {
+                        await cluster.GetGrain<IPreviewGrain>(projectId).ListenAsync(_previewSelf!);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        logger.LogWarning(e, "Renewing this node's listener on the preview of {Project} failed; retrying", projectId);
+                    }
+                }
                 KeyValuePair<string, Subscription>[] documents;
                 lock (_documents)
                     documents = _documents.ToArray();
@@ -196,6 +213,8 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         _stopping.Cancel();
         if (_self is not null)
             cluster.DeleteObjectReference<IDocumentListener>(_self);
+        if (_previewSelf is not null)
+            cluster.DeleteObjectReference<IPreviewListener>(_previewSelf);
     }
 
     /// <summary>A frame pushed by a document grain this node listens to.</summary>
@@ -258,8 +277,26 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         };
     }
 
-    Task<Func<Task>> SubscribePreviewAsync(string projectId) =>
-        SubscribeAsync<PreviewEvent>(StreamNames.Preview, projectId, OnPreviewEventAsync);
+    /// <summary>
+    /// Follows the preview both ways: pushed HMR messages (no poll in a keystroke's path) and the stream (status
+    /// changes, and every HMR message again should a push be lost).
+    /// </summary>
+    async Task<Func<Task>> SubscribePreviewAsync(string projectId)
+    {
+        _previewSelf ??= cluster.CreateObjectReference<IPreviewListener>(this);
+        _renewing ??= RenewLoopAsync(_stopping.Token);
+        var unsubscribe = await SubscribeAsync<PreviewEvent>(StreamNames.Preview, projectId, OnPreviewEventAsync);
+        var grain = cluster.GetGrain<IPreviewGrain>(projectId);
+        var listener = _previewSelf;
+        await grain.ListenAsync(listener);
+        return async () =>
+        {
+            await unsubscribe();
+            await grain.UnlistenAsync(listener);
+        };
+    }
+
+    public Task OnHmrAsync(PreviewHmr message) => OnPreviewEventAsync(message);
 
     async Task OnPreviewEventAsync(PreviewEvent e)
     {
@@ -268,6 +305,12 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         switch (e)
         {
             case PreviewHmr hmr:
+                lock (entry)
+                {
+                    if (hmr.Sequence != 0 && hmr.Sequence <= entry.LastHmr)
+                        return;
+                    entry.LastHmr = Math.Max(entry.LastHmr, hmr.Sequence);
+                }
                 var sockets = entry.SocketsNow();
                 if (sockets.Length == 0)
                     return;
