@@ -21,7 +21,7 @@ namespace Vibe.Grains.Preview;
 /// an install or a transform is awaited; all state is touched on the grain's own scheduler only.
 /// </summary>
 [Reentrant]
-public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger<PreviewGrain> logger) : Grain, IPreviewGrain, IDocumentListener
+public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger<PreviewGrain> logger) : Grain, IPreviewGrain
 {
     public static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan TransformTimeout = TimeSpan.FromSeconds(10);
@@ -64,8 +64,6 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     DateTimeOffset _lastActivity;
     readonly Dictionary<IPreviewListener, DateTimeOffset> _hmrListeners = [];
     long _hmrSequence;
-    readonly SemaphoreSlim _frames = new(1, 1);
-    IDocumentListener? _self;
     long _lastUpdate;
     CancellationTokenSource _lifetime = new();
 
@@ -86,8 +84,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         // Each flush rewrites the log file in the namespace (a new blob): batch a couple of seconds of lines.
         this.RegisterGrainTimer(FlushLogAsync, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         this.RegisterGrainTimer(StopWhenIdleAsync, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
-        this.RegisterGrainTimer(RenewListeningAsync, DocumentListening.RenewEvery, DocumentListening.RenewEvery);
-        _self = this.AsReference<IDocumentListener>();
+        this.RegisterGrainTimer(ExpireListenersAsync, DocumentListening.RenewEvery, DocumentListening.RenewEvery);
         return Task.CompletedTask;
     }
 
@@ -216,7 +213,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             foreach (var file in FollowedAtStart)
             {
                 if (_workspace.ReadText(file) is not null)
-                    await _workspace.TrackAsync(file, _streams, OnDocumentFrameAsync, _self);
+                    await _workspace.TrackAsync(file, _streams, OnDocumentFrameAsync);
             }
             // Stopped meanwhile: no install for a preview nobody wants any more.
             lifetime.ThrowIfCancellationRequested();
@@ -366,7 +363,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             await _worker.DisposeAsync();
             _worker = null;
         }
-        await _workspace.UntrackAllAsync(_self);
+        await _workspace.UntrackAllAsync();
         if (_projectHandle is not null)
         {
             try
@@ -453,10 +450,6 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         }
     }
 
-    /// <summary>A followed document's frame pushed by its grain (the same frame also comes by the stream).</summary>
-    public Task OnFrameAsync(DocumentFrame frame) =>
-        _workspace?.RelativeOf(frame.DocumentId) is { } path ? OnDocumentFrameAsync(path, frame) : Task.CompletedTask;
-
     public Task ListenAsync(IPreviewListener listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
@@ -471,8 +464,8 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         return Task.CompletedTask;
     }
 
-    /// <summary>Keeps this grain's fast path on each followed document, and forgets web nodes that stopped renewing.</summary>
-    async Task RenewListeningAsync(CancellationToken ct)
+    /// <summary>Forgets web nodes that stopped renewing their HMR listeners.</summary>
+    Task ExpireListenersAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         foreach (var (listener, until) in _hmrListeners.ToArray())
@@ -480,31 +473,13 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             if (until < now)
                 _hmrListeners.Remove(listener);
         }
-        if (_self is null)
-            return;
-        foreach (var key in _workspace.TrackedKeys)
-        {
-            try
-            {
-                await GrainFactory.GetGrain<IDocumentGrain>(key).ListenAsync(_self);
-            }
-            catch (Exception e)
-            {
-                // The stream still brings every update; only the fast path is missing until the next renewal.
-                logger.LogDebug(e, "Renewing the preview's listener on {Document} failed", key);
-            }
-        }
+        return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Frames come pushed and by the stream, concurrently (the grain is reentrant): one at a time, so the
-    /// pages get one update per keystroke in the order they were typed.
-    /// </summary>
     async Task OnDocumentFrameAsync(string path, DocumentFrame frame)
     {
         if (_status.State == PreviewState.Stopped)
             return;
-        await _frames.WaitAsync();
         try
         {
             if (_workspace.ApplyFrame(path, frame))
@@ -514,10 +489,6 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         {
             logger.LogWarning(e, "Preview {Project} could not apply an update of {Path}", ProjectId, path);
             _log.Preview($"could not apply an update of {path}: {e.Message}");
-        }
-        finally
-        {
-            _frames.Release();
         }
     }
 
@@ -691,7 +662,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             _graph.Record(path, kind, hash, output);
             await ClearBuildErrorAsync(path);
         }
-        if (text is not null && !_workspace.IsTracked(path) && await _workspace.TrackAsync(path, _streams, OnDocumentFrameAsync, _self))
+        if (text is not null && !_workspace.IsTracked(path) && await _workspace.TrackAsync(path, _streams, OnDocumentFrameAsync))
             _ = OnFileChangedAsync(path);
         if (output.MissingDeps.Count > 0)
         {

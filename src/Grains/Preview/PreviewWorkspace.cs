@@ -145,7 +145,7 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
     /// with the document's state, so no update falls between the two (updates are idempotent). Returns true
     /// when the file on disk changed.
     /// </summary>
-    public async Task<bool> TrackAsync(string relative, IStreamProvider streams, Func<string, DocumentFrame, Task> onFrame, IDocumentListener? listener = null)
+    public async Task<bool> TrackAsync(string relative, IStreamProvider streams, Func<string, DocumentFrame, Task> onFrame)
     {
         // Installed packages are no documents: only the project's own files are followed.
         if (_tracked.ContainsKey(relative) || FullPath(relative) is null || IsOwn(relative))
@@ -157,10 +157,6 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
         {
             var stream = streams.GetStream<DocumentFrame>(StreamId.Create(StreamNames.Document, key));
             tracked.Handle = await stream.SubscribeAsync((frame, _) => onFrame(relative, frame));
-            // The stream is the sure path; the listener is the fast one (no poll), renewed by the grain's timer.
-            if (listener is not null)
-                await grains.GetGrain<IDocumentGrain>(key).ListenAsync(listener);
-            tracked.Key = key;
             var state = await grains.GetGrain<IDocumentGrain>(key).GetStateAsync();
             Y.ApplyUpdate(tracked.Doc, state);
         }
@@ -201,23 +197,12 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
     public bool Exists(string relative) => FullPath(relative) is { } full && File.Exists(full);
 
     /// <summary>Stops following every document (on deactivation; the files stay).</summary>
-    /// <summary>The document keys followed now (to renew the listener on each).</summary>
-    public IReadOnlyList<string> TrackedKeys => _tracked.Values.Select(t => t.Key).OfType<string>().ToList();
-
-    /// <summary>The workspace-relative path of a followed document key, or null.</summary>
-    public string? RelativeOf(string documentKey) =>
-        documentKey.StartsWith(projectId + "/", StringComparison.Ordinal) && _tracked.ContainsKey(documentKey[projectId.Length..])
-            ? documentKey[projectId.Length..]
-            : null;
-
-    public async Task UntrackAllAsync(IDocumentListener? listener = null)
+    public async Task UntrackAllAsync()
     {
         foreach (var (_, tracked) in _tracked.ToList())
         {
             try
             {
-                if (listener is not null && tracked.Key is { } key)
-                    await grains.GetGrain<IDocumentGrain>(key).UnlistenAsync(listener);
                 if (tracked.Handle is { } handle)
                     await handle.UnsubscribeAsync();
             }
@@ -323,6 +308,5 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
         public Doc Doc { get; } = doc;
         public string? Text { get; set; }
         public StreamSubscriptionHandle<DocumentFrame>? Handle { get; set; }
-        public string? Key { get; set; }
     }
 }
