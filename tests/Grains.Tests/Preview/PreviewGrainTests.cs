@@ -173,6 +173,41 @@ public sealed class PreviewGrainTests(VibeClusterFixture fixture, ITestOutputHel
         Assert.Contains("rebeccapurple", Body(await preview.GetAssetAsync("/src/styles.css", "")));
     }
 
+    sealed class PushedHmr : IPreviewListener
+    {
+        public readonly System.Collections.Concurrent.ConcurrentQueue<PreviewHmr> Messages = new();
+        public Task OnHmrAsync(PreviewHmr message)
+        {
+            Messages.Enqueue(message);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_listening_web_node_gets_the_update_pushed_with_a_growing_sequence()
+    {
+        var (id, preview, recorder) = await StartReadyReactAsync();
+        await using var _ = recorder;
+        var pushed = new PushedHmr();
+        var listener = fixture.Cluster.Client.CreateObjectReference<IPreviewListener>(pushed);
+        await preview.ListenAsync(listener);
+
+        await InsertAfterAsync(id, "/src/App.tsx", "Hello from Vibe", " pushed");
+        await InsertAfterAsync(id, "/src/App.tsx", "Hello from Vibe pushed", " twice");
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (pushed.Messages.Count(m => m.Json.Contains("\"update\"")) < 2)
+        {
+            Assert.True(DateTime.UtcNow < until, $"pushed so far: {string.Join(" | ", pushed.Messages.Select(m => m.Json))}");
+            await Task.Delay(50);
+        }
+        var updates = pushed.Messages.Where(m => m.Json.Contains("\"update\"")).ToList();
+        Assert.All(updates, m => Assert.Contains("/src/App.tsx", m.Json));
+        Assert.True(updates[1].Sequence > updates[0].Sequence && updates[0].Sequence > 0);
+
+        await preview.UnlistenAsync(listener);
+        fixture.Cluster.Client.DeleteObjectReference<IPreviewListener>(listener);
+    }
+
     [Fact]
     public async Task Fast_keystrokes_each_update_the_component_and_the_page_ends_on_the_last_text()
     {

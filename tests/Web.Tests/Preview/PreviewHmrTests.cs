@@ -65,6 +65,49 @@ public sealed class PreviewHmrTests(PreviewNode node) : IClassFixture<PreviewNod
     }
 
     [Fact]
+    public async Task A_message_that_comes_pushed_and_by_the_stream_reaches_the_page_once()
+    {
+        using var socket = await ConnectedHmrAsync();
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var reading = Task.Run(async () =>
+        {
+            while (await socket.ReceiveTextAsync() is { } text)
+                seen.Enqueue(text);
+        });
+        async Task SeenAsync(string json)
+        {
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while (!seen.Contains(json))
+            {
+                Assert.True(DateTime.UtcNow < until, $"{json} never reached the page; got {string.Join(" | ", seen)}");
+                await Task.Delay(20);
+            }
+        }
+
+        var fanout = node.Services.GetRequiredService<Vibe.Web.Collab.StreamFanout>();
+        var sequence = DateTime.UtcNow.Ticks;
+        var pushed = Hmr("full-reload", "pushed first");
+        var streamed = Hmr("full-reload", "streamed first");
+        var last = Hmr("full-reload", "last");
+
+        // What the grain's push calls on this node, then the stream's copy of the same message.
+        await fanout.OnHmrAsync(new PreviewHmr(node.ProjectId, pushed, sequence));
+        await node.PublishAsync(new PreviewHmr(node.ProjectId, pushed, sequence));
+        // The other order: the stream's copy first, the push late.
+        await node.PublishAsync(new PreviewHmr(node.ProjectId, streamed, sequence + 1));
+        await SeenAsync(streamed);
+        await fanout.OnHmrAsync(new PreviewHmr(node.ProjectId, streamed, sequence + 1));
+        await node.PublishAsync(new PreviewHmr(node.ProjectId, last, sequence + 2));
+        await SeenAsync(last);
+
+        Assert.Single(seen, m => m == pushed);
+        Assert.Single(seen, m => m == streamed);
+        Assert.Single(seen, m => m == last);
+        socket.Abort();
+        await reading.ContinueWith(_ => { });
+    }
+
+    [Fact]
     public async Task Connecting_page_first_gets_the_grains_connect_messages()
     {
         var expected = await node.Grains().GetGrain<IPreviewGrain>(node.ProjectId).ConnectAsync();
