@@ -86,7 +86,12 @@ public sealed class VibeOptions
 
     public string SqlitePath => Path.Combine(FullDataDir, "vibe.db");
 
-    public string SqliteConnectionString => $"Data Source={SqlitePath};Cache=Shared;Pooling=True";
+    /// <remarks>
+    /// Private caches, not <c>Cache=Shared</c>: in shared-cache mode a conflict between two connections is
+    /// SQLITE_LOCKED, which SQLite's busy timeout does not cover and Microsoft.Data.Sqlite retries by sleeping
+    /// 150 ms, a stall that showed as 120–170 ms keystrokes in bench/Collab.Bench.
+    /// </remarks>
+    public string SqliteConnectionString => $"Data Source={SqlitePath};Pooling=True";
 
     /// <summary>Every problem with the settings, each naming the setting, so a bad start says what to fix.</summary>
     public IEnumerable<string> Problems()

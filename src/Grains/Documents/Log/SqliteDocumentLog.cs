@@ -8,23 +8,37 @@ namespace Vibe.Grains.Documents.Log;
 /// survives the process being killed; <see cref="SqliteDurability.Disk"/> also waits for fsync, which
 /// survives power loss too at the cost of a disk flush per commit.
 /// </summary>
+/// <remarks>
+/// Every write (appends, compactions, deletions) goes through one writer loop on one connection, so the
+/// store's own writes never wait for each other's locks: SQLite has one writer per file, and a writer that
+/// finds the lock taken sleeps in steps of milliseconds. The writer never checkpoints either
+/// (<c>wal_autocheckpoint = 0</c>): copying the WAL into the database file and syncing it took about 10 ms every
+/// 1000 pages, stalling every keystroke queued behind it. <see cref="WalCheckpointer"/> does that on its own
+/// connection, beside the writer.
+/// </remarks>
 public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
 {
     readonly string _connectionString;
-    readonly GroupCommit<(string DocumentId, byte[] Update)> _appends;
-    SqliteConnection? _writer;
-    SqliteCommand? _insert;
-
     readonly SqliteDurability _durability;
+    readonly GroupCommit<LogWrite> _writes;
+    readonly WalCheckpointer _checkpointer;
+    Writer? _writer;
 
-    public SqliteDocumentLog(string connectionString, SqliteDurability durability = SqliteDurability.Process)
+    public SqliteDocumentLog(string connectionString, SqliteDurability durability = SqliteDurability.Process, TimeSpan? checkpointEvery = null,
+        long truncateWalAbovePages = WalCheckpointer.DefaultTruncateAbovePages)
     {
         _connectionString = connectionString;
         _durability = durability;
-        _appends = new GroupCommit<(string, byte[])>(CommitAsync);
+        _writes = new GroupCommit<LogWrite>(CommitAsync);
+        _checkpointer = new WalCheckpointer(() => OpenAsync(CancellationToken.None), TruncateWalAsync, checkpointEvery ?? TimeSpan.FromSeconds(1),
+            truncateWalAbovePages);
     }
 
-    public int MaxBatchSize => _appends.MaxBatchSize;
+    /// <summary>The largest batch committed so far (observability and tests).</summary>
+    public int MaxBatchSize => _writes.MaxBatchSize;
+
+    /// <summary>The checkpointer beside the writer (observability and tests).</summary>
+    public WalCheckpointer Checkpointer => _checkpointer;
 
     public async Task<StoredDocument> LoadAsync(string documentId, CancellationToken ct = default)
     {
@@ -56,85 +70,55 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
     }
 
     public Task<long> AppendAsync(string documentId, byte[] update, CancellationToken ct = default) =>
-        _appends.EnqueueAsync((documentId, update), ct);
+        _writes.EnqueueAsync(new LogWrite(LogWriteKind.Append, documentId, update, 0), ct);
+
+    public Task CompactAsync(string documentId, long throughId, byte[] snapshot, CancellationToken ct = default) =>
+        _writes.EnqueueAsync(new LogWrite(LogWriteKind.Compact, documentId, snapshot, throughId), ct);
+
+    public Task DeleteAsync(string documentId, CancellationToken ct = default) =>
+        _writes.EnqueueAsync(new LogWrite(LogWriteKind.Delete, documentId, null, 0), ct);
+
+    /// <summary>A truncating checkpoint queued like a write, so the writer runs it between two commits.</summary>
+    async Task<(long Log, long Copied)> TruncateWalAsync()
+    {
+        await _writes.EnqueueAsync(new LogWrite(LogWriteKind.TruncateWal, "", null, 0)).ConfigureAwait(false);
+        return _lastTruncate;
+    }
+
+    (long Log, long Copied) _lastTruncate;
 
     /// <summary>
-    /// One transaction per batch on the writer loop's own connection, with the insert prepared once and reused:
-    /// preparing it for every batch was a third of the commit's CPU under bench/Collab.Bench.
+    /// One transaction per batch, in the order the writes were queued, with every statement prepared once and
+    /// reused (preparing the insert for each batch was a third of the commit's CPU under bench/Collab.Bench).
     /// </summary>
-    async Task<IReadOnlyList<long>> CommitAsync(IReadOnlyList<(string DocumentId, byte[] Update)> batch, CancellationToken ct)
+    async Task<IReadOnlyList<long>> CommitAsync(IReadOnlyList<LogWrite> batch, CancellationToken ct)
     {
-        if (_writer is null)
-        {
-            _writer = await OpenAsync(ct);
-            _insert = _writer.CreateCommand();
-            _insert.CommandText = "INSERT INTO vibe_doc_updates (document_id, data) VALUES ($d, $u) RETURNING id";
-            _insert.Parameters.Add("$d", SqliteType.Text);
-            _insert.Parameters.Add("$u", SqliteType.Blob);
-        }
-        var cmd = _insert!;
-        await using var tx = _writer.BeginTransaction(deferred: false);
-        cmd.Transaction = tx;
+        _writer ??= Writer.Prepare(await OpenAsync(ct));
+        var writer = _writer;
+        await using var tx = writer.Connection.BeginTransaction(deferred: false);
+        writer.Enlist(tx);
         var ids = new long[batch.Count];
+        var truncate = false;
         try
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                cmd.Parameters[0].Value = batch[i].DocumentId;
-                cmd.Parameters[1].Value = batch[i].Update;
-                ids[i] = (long)(await cmd.ExecuteScalarAsync(ct))!;
+                if (batch[i].Kind == LogWriteKind.TruncateWal)
+                    truncate = true;
+                else
+                    ids[i] = await writer.ExecuteAsync(batch[i], ct);
             }
             await tx.CommitAsync(ct);
         }
         finally
         {
-            cmd.Transaction = null;
+            writer.Enlist(null);
         }
+        _checkpointer.Written();
+        // A checkpoint cannot run inside a transaction: it follows the batch's commit.
+        if (truncate)
+            _lastTruncate = await WalCheckpointer.RunAsync(writer.Connection, "TRUNCATE");
         return ids;
-    }
-
-    public async Task CompactAsync(string documentId, long throughId, byte[] snapshot, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var tx = connection.BeginTransaction(deferred: false);
-        await using (var upsert = connection.CreateCommand())
-        {
-            upsert.Transaction = tx;
-            upsert.CommandText = """
-                INSERT INTO vibe_doc_snapshots (document_id, through_id, data) VALUES ($d, $t, $s)
-                ON CONFLICT (document_id) DO UPDATE SET through_id = excluded.through_id, data = excluded.data,
-                    updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                WHERE excluded.through_id >= vibe_doc_snapshots.through_id
-                """;
-            upsert.Parameters.AddWithValue("$d", documentId);
-            upsert.Parameters.AddWithValue("$t", throughId);
-            upsert.Parameters.AddWithValue("$s", snapshot);
-            await upsert.ExecuteNonQueryAsync(ct);
-        }
-        await using (var prune = connection.CreateCommand())
-        {
-            prune.Transaction = tx;
-            prune.CommandText = "DELETE FROM vibe_doc_updates WHERE document_id = $d AND id <= $t";
-            prune.Parameters.AddWithValue("$d", documentId);
-            prune.Parameters.AddWithValue("$t", throughId);
-            await prune.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
-    }
-
-    public async Task DeleteAsync(string documentId, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var tx = connection.BeginTransaction(deferred: false);
-        foreach (var table in new[] { "vibe_doc_updates", "vibe_doc_snapshots" })
-        {
-            await using var cmd = connection.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = $"DELETE FROM {table} WHERE document_id = $d";
-            cmd.Parameters.AddWithValue("$d", documentId);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
     }
 
     async Task<SqliteConnection> OpenAsync(CancellationToken ct)
@@ -142,20 +126,97 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         await using var pragma = connection.CreateCommand();
-        // busy_timeout rides out the other writers of the file (Orleans' grain storage).
+        // busy_timeout rides out the other writers of the file (Orleans' grain storage); checkpoints are the
+        // checkpointer's job, never a commit's.
         var synchronous = _durability == SqliteDurability.Disk ? "FULL" : "NORMAL";
-        pragma.CommandText = $"PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = 10000;";
+        pragma.CommandText = $"PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 4194304;";
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _appends.DisposeAsync();
-        if (_insert is not null)
-            await _insert.DisposeAsync();
+        await _writes.DisposeAsync();
+        await _checkpointer.DisposeAsync();
         if (_writer is not null)
             await _writer.DisposeAsync();
+    }
+
+    enum LogWriteKind { Append, Compact, Delete, TruncateWal }
+
+    readonly record struct LogWrite(LogWriteKind Kind, string DocumentId, byte[]? Data, long ThroughId);
+
+    /// <summary>The writer loop's connection and its prepared statements.</summary>
+    sealed class Writer(SqliteConnection connection, SqliteCommand[] commands) : IAsyncDisposable
+    {
+        readonly SqliteCommand _insert = commands[0], _snapshot = commands[1], _prune = commands[2], _deleteUpdates = commands[3], _deleteSnapshot = commands[4];
+
+        public SqliteConnection Connection => connection;
+
+        public static Writer Prepare(SqliteConnection connection)
+        {
+            SqliteCommand Prepare(string sql, params (string Name, SqliteType Type)[] parameters)
+            {
+                var cmd = connection.CreateCommand();
+                cmd.CommandText = sql;
+                foreach (var (name, type) in parameters)
+                    cmd.Parameters.Add(name, type);
+                return cmd;
+            }
+            return new Writer(connection,
+            [
+                Prepare("INSERT INTO vibe_doc_updates (document_id, data) VALUES ($d, $u) RETURNING id", ("$d", SqliteType.Text), ("$u", SqliteType.Blob)),
+                Prepare("""
+                    INSERT INTO vibe_doc_snapshots (document_id, through_id, data) VALUES ($d, $t, $s)
+                    ON CONFLICT (document_id) DO UPDATE SET through_id = excluded.through_id, data = excluded.data,
+                        updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                    WHERE excluded.through_id >= vibe_doc_snapshots.through_id
+                    """, ("$d", SqliteType.Text), ("$t", SqliteType.Integer), ("$s", SqliteType.Blob)),
+                Prepare("DELETE FROM vibe_doc_updates WHERE document_id = $d AND id <= $t", ("$d", SqliteType.Text), ("$t", SqliteType.Integer)),
+                Prepare("DELETE FROM vibe_doc_updates WHERE document_id = $d", ("$d", SqliteType.Text)),
+                Prepare("DELETE FROM vibe_doc_snapshots WHERE document_id = $d", ("$d", SqliteType.Text)),
+            ]);
+        }
+
+        public void Enlist(SqliteTransaction? tx)
+        {
+            foreach (var cmd in commands)
+                cmd.Transaction = tx;
+        }
+
+        /// <summary>Runs one write inside the open transaction; an append returns its id, the others 0.</summary>
+        public async Task<long> ExecuteAsync(LogWrite write, CancellationToken ct)
+        {
+            switch (write.Kind)
+            {
+                case LogWriteKind.Append:
+                    _insert.Parameters[0].Value = write.DocumentId;
+                    _insert.Parameters[1].Value = write.Data;
+                    return (long)(await _insert.ExecuteScalarAsync(ct))!;
+                case LogWriteKind.Compact:
+                    _snapshot.Parameters[0].Value = write.DocumentId;
+                    _snapshot.Parameters[1].Value = write.ThroughId;
+                    _snapshot.Parameters[2].Value = write.Data;
+                    await _snapshot.ExecuteNonQueryAsync(ct);
+                    _prune.Parameters[0].Value = write.DocumentId;
+                    _prune.Parameters[1].Value = write.ThroughId;
+                    await _prune.ExecuteNonQueryAsync(ct);
+                    return 0;
+                default:
+                    _deleteUpdates.Parameters[0].Value = write.DocumentId;
+                    await _deleteUpdates.ExecuteNonQueryAsync(ct);
+                    _deleteSnapshot.Parameters[0].Value = write.DocumentId;
+                    await _deleteSnapshot.ExecuteNonQueryAsync(ct);
+                    return 0;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var cmd in commands)
+                await cmd.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 }
 
