@@ -16,7 +16,7 @@ namespace Vibe.Grains.Documents;
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(Minutes = 5)]
-public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<DocumentGrain> logger) : Grain, IDocumentGrain
+public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocumentListeners local, ILogger<DocumentGrain> logger) : Grain, IDocumentGrain
 {
     /// <summary>Fold the log into a snapshot after this many updates since the last one.</summary>
     public const int CompactAfterUpdates = 500;
@@ -178,8 +178,9 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
     }
 
     /// <summary>
-    /// Pushes the frame to every listening web node (one-way, so a slow or gone node costs nothing here),
-    /// then publishes it on the stream for every other consumer.
+    /// Pushes the frame to every listening web node (one-way, so a slow or gone node costs nothing here; a node in
+    /// this process is called directly, see <see cref="LocalDocumentListeners"/>), then publishes it on the
+    /// stream for every other consumer.
     /// </summary>
     async Task PublishAsync(DocumentFrameKind kind, byte[] frame, string? origin)
     {
@@ -202,12 +203,26 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, ILogger<D
         {
             try
             {
-                _ = listener.OnFrameAsync(message);
+                var pushed = local.Resolve(listener).OnFrameAsync(message);
+                if (!pushed.IsCompletedSuccessfully)
+                    _ = ObserveAsync(pushed);
             }
             catch (Exception e)
             {
                 logger.LogWarning(e, "Pushing a frame of {Document} to a web node failed", Id);
             }
+        }
+    }
+
+    async Task ObserveAsync(Task pushed)
+    {
+        try
+        {
+            await pushed;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Pushing a frame of {Document} to a web node failed", Id);
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -130,6 +131,7 @@ public static class VibeSiloBuilderExtensions
             services.AddSingleton<IBlobStore>(_ => new FileBlobStore(Path.Combine(options.FullDataDir, "blobs")));
         }
         services.AddSingleton<StorageProbe>();
+        services.TryAddSingleton<Documents.LocalDocumentListeners>();
         return services;
     }
 }

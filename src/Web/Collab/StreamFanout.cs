@@ -4,6 +4,7 @@ using Vibe.Contracts;
 using Vibe.Contracts.Documents;
 using Vibe.Contracts.Namespaces;
 using Vibe.Contracts.Preview;
+using Vibe.Grains.Documents;
 using Vibe.Web.Preview;
 
 namespace Vibe.Web.Collab;
@@ -32,7 +33,8 @@ public interface IFrameSink
 /// period sat in every keystroke's path (bench/Collab.Bench). The grain still publishes on the stream for
 /// every other consumer (the preview).
 /// </remarks>
-public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> hub, ILogger<StreamFanout> logger) : IDocumentListener, IPreviewListener, IDisposable
+public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> hub, LocalDocumentListeners local, ILogger<StreamFanout> logger)
+    : IDocumentListener, IPreviewListener, IDisposable
 {
     sealed class Subscription
     {
@@ -146,7 +148,12 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
 
     async Task<Func<Task>> ListenAsync(string documentId, Subscription entry)
     {
-        _self ??= cluster.CreateObjectReference<IDocumentListener>(this);
+        if (_self is null)
+        {
+            _self = cluster.CreateObjectReference<IDocumentListener>(this);
+            // Grains in this process call this object directly rather than through the reference.
+            local.Add(_self, this);
+        }
         _renewing ??= RenewLoopAsync(_stopping.Token);
         var grain = cluster.GetGrain<IDocumentGrain>(documentId);
         var listener = _self;
@@ -212,12 +219,18 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
     {
         _stopping.Cancel();
         if (_self is not null)
+        {
+            local.Remove(_self);
             cluster.DeleteObjectReference<IDocumentListener>(_self);
+        }
         if (_previewSelf is not null)
             cluster.DeleteObjectReference<IPreviewListener>(_previewSelf);
     }
 
-    /// <summary>A frame pushed by a document grain this node listens to.</summary>
+    /// <summary>
+    /// A frame pushed by a document grain this node listens to. A grain in this process calls this directly inside
+    /// its turn (<see cref="LocalDocumentListeners"/>), so nothing here blocks or awaits on the caller's scheduler.
+    /// </summary>
     public Task OnFrameAsync(DocumentFrame frame)
     {
         if (Find(_documents, frame.DocumentId) is not { } entry)
@@ -232,7 +245,7 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         foreach (var socket in entry.SocketsNow())
             socket.Close(DocumentClosedReason);
         if (entry.SignalRConnections > 0)
-            await hub.Clients.Group(DocumentGroup(documentId)).SendAsync("DocumentClosed", documentId, DocumentClosedReason);
+            await hub.Clients.Group(DocumentGroup(documentId)).SendAsync("DocumentClosed", documentId, DocumentClosedReason).ConfigureAwait(false);
     }
 
     public const string DocumentClosedReason = "the file was deleted or moved";
@@ -248,9 +261,9 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         {
             var group = DocumentGroup(documentId);
             var clients = origin is null ? hub.Clients.Group(group) : hub.Clients.GroupExcept(group, origin);
-            await clients.SendAsync("Frame", documentId, frame);
+            await clients.SendAsync("Frame", documentId, frame).ConfigureAwait(false);
             if (savedVersion is { } version)
-                await hub.Clients.Group(group).SendAsync("DocumentSaved", documentId, version);
+                await hub.Clients.Group(group).SendAsync("DocumentSaved", documentId, version).ConfigureAwait(false);
         }
     }
 
