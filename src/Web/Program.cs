@@ -1,5 +1,7 @@
 using Vibe.Web;
+using Vibe.Web.Hosting;
 
+InlineIo.PreferForThisProcess();
 var app = await VibeHost.BuildAsync(args);
 await app.RunAsync();
 

@@ -6,6 +6,7 @@ using Vibe.Grains.Identity;
 using Vibe.Web.Collab;
 using Vibe.Web.Errors;
 using Vibe.Web.Files;
+using Vibe.Web.Hosting;
 using Vibe.Web.Health;
 using Vibe.Web.Identity;
 using Vibe.Web.Observability;
@@ -23,6 +24,8 @@ public static class VibeHost
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+        // Kestrel's pipes follow the sockets: inline too when socket completions are (Hosting/InlineIo).
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = InlineIo.IsOn);
 
         var options = builder.Configuration.GetSection(VibeOptions.Section).Get<VibeOptions>() ?? new VibeOptions();
         options.Validate();
