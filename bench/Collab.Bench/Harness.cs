@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 
 namespace Vibe.Collab.Bench;
 
-public sealed record Settings(int Editors, int Documents, int Rate, int Seconds, int Warmup)
+public sealed record Settings(int Editors, int Documents, int Rate, int Seconds, int Warmup, string? Only, string? TraceDir)
 {
     public static Settings Parse(string[] args)
     {
@@ -15,7 +15,12 @@ public sealed record Settings(int Editors, int Documents, int Rate, int Seconds,
             var i = Array.IndexOf(args, "--" + name);
             return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
         }
-        return new Settings(Get("editors", 50), Get("documents", 10), Get("rate", 5), Get("seconds", 30), Get("warmup", 5));
+        string? Text(string name)
+        {
+            var i = Array.IndexOf(args, "--" + name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        }
+        return new Settings(Get("editors", 50), Get("documents", 10), Get("rate", 5), Get("seconds", 30), Get("warmup", 5), Text("only"), Text("trace"));
     }
 }
 
@@ -145,6 +150,7 @@ public static class Harness
             ["rate"] = settings.Rate,
             ["seconds"] = settings.Seconds,
             ["warmup"] = settings.Warmup,
+            ["trace"] = settings.TraceDir is null ? null : Path.Combine(Path.GetFullPath(settings.TraceDir), label + ".trace"),
         };
         var info = new ProcessStartInfo("node") { WorkingDirectory = e2e, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add("bench.mjs");

@@ -7,6 +7,7 @@ using Vibe.Grains.Identity;
 // Collaboration fan-out benchmark: the same node harness (tests/e2e/bench.mjs, stock y-websocket clients)
 // against Vibe.Web (Release, embedded, temp data dir) and against the reference @y/websocket-server.
 // Usage: dotnet bench/Collab.Bench/bin/Release/net10.0/Vibe.Collab.Bench.dll [--editors 50] [--documents 10] [--rate 5] [--seconds 30] [--warmup 5]
+//   [--only vibe|y-websocket-server] (run one server) [--trace DIR] (write every delivery as "msSinceStart latencyMs" to DIR/{server}.trace)
 var settings = Settings.Parse(args);
 var root = Repo.Root();
 var e2e = Path.Combine(root, "tests", "e2e");
@@ -18,6 +19,11 @@ if (!Directory.Exists(Path.Combine(e2e, "node_modules", "@y", "websocket-server"
 
 var results = new List<JsonObject>();
 
+if (settings.Only is not (null or "vibe" or "y-websocket-server"))
+{
+    Console.Error.WriteLine("--only takes vibe or y-websocket-server");
+    return 2;
+}
 // Vibe: a real process on a fresh data directory, with a user, a project and the documents made over REST.
 var dataDir = Path.Combine(Path.GetTempPath(), "vibe-bench-" + Guid.NewGuid().ToString("N")[..8]);
 var vibeUrl = $"http://127.0.0.1:{Ports.Free()}";
@@ -27,6 +33,7 @@ if (!File.Exists(web))
     Console.Error.WriteLine($"{web} is missing: dotnet build -c Release bench/Collab.Bench");
     return 2;
 }
+if (settings.Only is null or "vibe")
 using (var vibe = ServerProcess.Start("vibe", "dotnet", [web, $"--urls={vibeUrl}", $"--Vibe:DataDir={dataDir}", $"--Vibe:SiloPort={Ports.Free()}", $"--Vibe:GatewayPort={Ports.Free()}",
     $"--Vibe:PreviewUrl=http://127.0.0.1:{Ports.Free()}"],
     new() { ["Logging__LogLevel__Default"] = "Warning", ["DOTNET_ENVIRONMENT"] = "Production" }))
@@ -46,6 +53,7 @@ try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
 
 // The reference: @y/websocket-server's own server bin (in-memory documents), same harness.
 var refPort = Ports.Free();
+if (settings.Only is null or "y-websocket-server")
 using (var reference = ServerProcess.Start("y-websocket-server", "node", [Path.Combine(e2e, "node_modules", "@y", "websocket-server", "src", "server.js")],
     new() { ["HOST"] = "127.0.0.1", ["PORT"] = refPort.ToString(CultureInfo.InvariantCulture) }))
 {

@@ -21,6 +21,10 @@ const room = i => `${o.roomPrefix ?? ''}doc-${i}.txt`
 const marker = /\[(\d+):(\d+):(\d+)\]/g
 
 const latencies = []
+// With "trace": a file path, every measured delivery is written there as one line:
+// "msSinceStart sentWallUs receivedWallUs editor:seq latencyMs sender receiver" (wall clock in µs since the epoch,
+// so a server's own timestamps can be lined up with them).
+const trace = o.trace ? [] : null
 let sent = 0
 let deliveries = 0
 let measuring = false
@@ -41,6 +45,7 @@ for (let e = 0; e < editors; e++) {
         const sentAt = Number(m[3]) / 1000
         if (!measuring || sentAt < startedAt) continue
         latencies.push(now - sentAt)
+        if (trace) trace.push(`${Math.round(sentAt - startedAt)} ${Math.round((performance.timeOrigin + sentAt) * 1000)} ${Math.round((performance.timeOrigin + now) * 1000)} ${m[1]}:${m[2]} ${(now - sentAt).toFixed(2)} ${m[1]} ${e}`)
         deliveries++
       }
     }
@@ -111,6 +116,7 @@ async function main () {
     max: pct(1),
     converged
   }))
+  if (trace) (await import('node:fs')).writeFileSync(o.trace, trace.join('\n') + '\n')
   for (const p of peers) p.provider.destroy()
 }
 
