@@ -136,8 +136,9 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _writes.DisposeAsync();
+        // The checkpointer first: it may queue a truncation on the writer.
         await _checkpointer.DisposeAsync();
+        await _writes.DisposeAsync();
         if (_writer is not null)
             await _writer.DisposeAsync();
     }

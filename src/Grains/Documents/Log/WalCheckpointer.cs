@@ -76,7 +76,7 @@ public sealed class WalCheckpointer : IAsyncDisposable
                     if (copied < log)
                         Written();
                 }
-                catch (SqliteException e)
+                catch (Exception e) when (e is SqliteException or ObjectDisposedException or InvalidOperationException)
                 {
                     LastError = e;
                     Written();
