@@ -30,12 +30,26 @@ let deliveries = 0
 let measuring = false
 let startedAt = 0
 
+// Every frame the editors receive, counted (both servers should send the same traffic).
+let framesIn = 0
+let bytesIn = 0
+class CountingWebSocket extends WebSocket {
+  constructor (...args) {
+    super(...args)
+    this.addEventListener('message', e => {
+      if (!measuring) return
+      framesIn++
+      bytesIn += e.data.byteLength ?? e.data.length ?? 0
+    })
+  }
+}
+
 const peers = []
 for (let e = 0; e < editors; e++) {
   const d = e % documents
   const doc = new Y.Doc()
   const text = doc.getText('content')
-  const provider = new WebsocketProvider(o.serverUrl, room(d), doc, { WebSocketPolyfill: WebSocket, params, disableBc: true, maxBackoffTime: 1000 })
+  const provider = new WebsocketProvider(o.serverUrl, room(d), doc, { WebSocketPolyfill: CountingWebSocket, params, disableBc: true, maxBackoffTime: 1000 })
   text.observe(event => {
     if (event.transaction.local) return
     const now = performance.now()
@@ -114,6 +128,8 @@ async function main () {
     p95: pct(0.95),
     p99: pct(0.99),
     max: pct(1),
+    framesIn,
+    bytesIn,
     converged
   }))
   if (trace) (await import('node:fs')).writeFileSync(o.trace, trace.join('\n') + '\n')
