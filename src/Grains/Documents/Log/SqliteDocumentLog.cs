@@ -23,6 +23,7 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
     readonly GroupCommit<LogWrite> _writes;
     readonly WalCheckpointer _checkpointer;
     Writer? _writer;
+    (long Log, long Copied, SqliteException? Error) _lastTruncate;
 
     public SqliteDocumentLog(string connectionString, SqliteDurability durability = SqliteDurability.Process, TimeSpan? checkpointEvery = null,
         long truncateWalAbovePages = WalCheckpointer.DefaultTruncateAbovePages)
@@ -82,10 +83,8 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
     async Task<(long Log, long Copied)> TruncateWalAsync()
     {
         await _writes.EnqueueAsync(new LogWrite(LogWriteKind.TruncateWal, "", null, 0)).ConfigureAwait(false);
-        return _lastTruncate;
+        return _lastTruncate.Error is { } error ? throw error : (_lastTruncate.Log, _lastTruncate.Copied);
     }
-
-    (long Log, long Copied) _lastTruncate;
 
     /// <summary>
     /// One transaction per batch, in the order the writes were queued, with every statement prepared once and
@@ -115,9 +114,20 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
             writer.Enlist(null);
         }
         _checkpointer.Written();
-        // A checkpoint cannot run inside a transaction: it follows the batch's commit.
+        // A checkpoint cannot run inside a transaction: it follows the batch's commit. Its failure is the
+        // checkpointer's to hear (and retry); the batch's writes are committed.
         if (truncate)
-            _lastTruncate = await WalCheckpointer.RunAsync(writer.Connection, "TRUNCATE");
+        {
+            try
+            {
+                var (log, copied) = await WalCheckpointer.RunAsync(writer.Connection, "TRUNCATE");
+                _lastTruncate = (log, copied, null);
+            }
+            catch (SqliteException e)
+            {
+                _lastTruncate = (0, 0, e);
+            }
+        }
         return ids;
     }
 
