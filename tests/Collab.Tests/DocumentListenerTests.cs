@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using Vibe.Contracts.Documents;
 using Vibe.Crdt;
 using Vibe.Crdt.Protocols;
+using Microsoft.Extensions.DependencyInjection;
 using Vibe.Grains.Documents;
 
 namespace Vibe.Collab.Tests;
@@ -106,6 +107,46 @@ public sealed class DocumentListenerTests(VibeNode node) : IClassFixture<VibeNod
     sealed class NullListener : IDocumentListener
     {
         public Task OnFrameAsync(DocumentFrame frame) => Task.CompletedTask;
+    }
+
+    /// <summary>Records whether each frame was handed over inside a grain's turn (a direct call) or by a message.</summary>
+    sealed class TurnProbe : IDocumentListener
+    {
+        public readonly TaskCompletionSource<bool> InsideGrainTurn = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task OnFrameAsync(DocumentFrame frame)
+        {
+            if (frame.Kind == DocumentFrameKind.Update)
+                InsideGrainTurn.TrySetResult(TaskScheduler.Current != TaskScheduler.Default);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_listener_in_the_grains_own_process_is_called_directly_inside_the_grains_turn()
+    {
+        var alice = await node.SignInAsync();
+        var project = await alice.CreateProjectAsync();
+        await alice.PutAsync(project, "direct.txt", "a");
+        var grain = node.Grains.GetGrain<IDocumentGrain>($"{project}/direct.txt");
+        var local = node.Services.GetRequiredService<LocalDocumentListeners>();
+
+        var probe = new TurnProbe();
+        var reference = node.Grains.CreateObjectReference<IDocumentListener>(probe);
+        local.Add(reference, probe);
+        try
+        {
+            await grain.ListenAsync(reference);
+            await alice.PutAsync(project, "direct.txt", "ab");
+            // Through the observer reference it would arrive as a message, outside any grain's turn.
+            Assert.True(await probe.InsideGrainTurn.Task.WaitAsync(Deadline));
+        }
+        finally
+        {
+            local.Remove(reference);
+            await grain.UnlistenAsync(reference);
+            ((IGrainFactory)node.Grains).DeleteObjectReference<IDocumentListener>(reference);
+        }
     }
 
     [Fact]

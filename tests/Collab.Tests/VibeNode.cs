@@ -20,6 +20,7 @@ public sealed class VibeNode : IAsyncLifetime
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "vibe-collab-" + Guid.NewGuid().ToString("N")[..10]);
     public Uri BaseAddress { get; private set; } = null!;
     public IGrainFactory Grains => _app!.Services.GetRequiredService<IGrainFactory>();
+    public IServiceProvider Services => _app!.Services;
 
     public async Task InitializeAsync()
     {
