@@ -81,6 +81,23 @@ written=$(ls "$results"/*.trx 2>/dev/null | wc -l)
 if [ "$written" -lt "$expected" ]; then
   failed=$((failed + expected - written))
 fi
+# Name what failed, so that the end of a CI log says it without the whole transcript.
+if [ "$failed" -gt 0 ]; then
+  echo
+  echo "failed tests:"
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    node -e '
+      const text = require("fs").readFileSync(process.argv[1], "utf8");
+      const unescape = s => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&apos;/g, "\x27").replace(/&amp;/g, "&");
+      for (const m of text.matchAll(/<UnitTestResult\b[^>]*>[\s\S]*?<\/UnitTestResult>/g)) {
+        if (!/outcome="Failed"/.test(m[0].slice(0, m[0].indexOf(">")))) continue;
+        console.log("  " + unescape(/testName="([^"]*)"/.exec(m[0])[1]));
+        const message = /<Message>([\s\S]*?)<\/Message>/.exec(m[0]);
+        if (message) for (const line of unescape(message[1]).trim().split("\n").slice(0, 3)) console.log("      " + line.slice(0, 300));
+      }' "$trx"
+  done
+fi
 echo
 echo "$passed passed, $failed failed"
 [ $status = 0 ] && [ $failed = 0 ]
