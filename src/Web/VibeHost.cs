@@ -22,7 +22,10 @@ public static class VibeHost
 
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // No configuration reload: it watches the content root and everything below it, which under `dotnet run` holds
+        // the data directory, so each commit to the update log and each file npm writes for a preview was an event
+        // to process and each new directory a watch against the user's inotify limit. Settings are read at start.
+        var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         configure?.Invoke(builder);
         // Kestrel's pipes follow the sockets: inline too when socket completions are (Hosting/InlineIo).
         builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = InlineIo.IsOn);

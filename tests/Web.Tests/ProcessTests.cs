@@ -119,6 +119,54 @@ public sealed class ProcessTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Under <c>dotnet run</c> the data directory sits inside the working directory, which is also the content root.
+    /// A watch on the content root (ASP.NET's default for reloading appsettings) covers every directory below it:
+    /// every commit to the update log and every file npm writes for a preview became inotify events for the node
+    /// to process, and each new directory one more watch against the user's inotify limit.
+    /// </summary>
+    [Fact]
+    public async Task A_node_does_not_watch_the_directory_it_runs_in_nor_its_data()
+    {
+        var workingDirectory = Path.Combine(_dataDir, "cwd");
+        var data = Path.Combine(workingDirectory, "data");
+        Directory.CreateDirectory(Path.Combine(workingDirectory, "some", "nested", "folder"));
+        await using var node = await VibeProcess.StartAsync(data, workingDirectory: workingDirectory);
+        var (owner, _) = await node.SessionClientAsync(_owner);
+        using (owner)
+            await CreateProjectWithFilesAsync(node, owner, Workload(seed: 4));
+
+        var watched = InotifyWatchedInodes(node.Id);
+        foreach (var directory in new[] { workingDirectory, data, Path.Combine(workingDirectory, "some", "nested") })
+            Assert.DoesNotContain(Inode(directory), watched);
+        Assert.Equal(0, await node.StopAsync());
+    }
+
+    /// <summary>The inodes every inotify instance of a process watches (Linux: <c>/proc/PID/fdinfo</c>).</summary>
+    static HashSet<ulong> InotifyWatchedInodes(int pid)
+    {
+        var inodes = new HashSet<ulong>();
+        foreach (var fd in Directory.GetFiles($"/proc/{pid}/fdinfo"))
+        {
+            string[] lines;
+            try { lines = File.ReadAllLines(fd); } catch (IOException) { continue; }
+            foreach (var line in lines.Where(l => l.StartsWith("inotify ", StringComparison.Ordinal)))
+            {
+                var ino = line.Split(' ').First(part => part.StartsWith("ino:", StringComparison.Ordinal))[4..];
+                inodes.Add(Convert.ToUInt64(ino, 16));
+            }
+        }
+        return inodes;
+    }
+
+    static ulong Inode(string path)
+    {
+        using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
+        var output = stat.StandardOutput.ReadToEnd();
+        stat.WaitForExit();
+        return ulong.Parse(output.Trim());
+    }
+
     [Fact]
     public async Task Killed_node_loses_no_acknowledged_write()
     {

@@ -41,13 +41,13 @@ public sealed class VibeProcess : IAsyncDisposable
     /// Starts a node and waits until it is ready. A free port can be taken by someone else before the node
     /// binds it, so a start that fails with "address already in use" is tried again on other ports.
     /// </summary>
-    public static async Task<VibeProcess> StartAsync(string dataDir, CancellationToken ct = default)
+    public static async Task<VibeProcess> StartAsync(string dataDir, CancellationToken ct = default, string? workingDirectory = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(dataDir, ct);
+                return await StartOnceAsync(dataDir, workingDirectory ?? AppContext.BaseDirectory, ct);
             }
             catch (PortTakenException) when (attempt < 3)
             {
@@ -57,12 +57,12 @@ public sealed class VibeProcess : IAsyncDisposable
 
     sealed class PortTakenException(string message) : Exception(message);
 
-    static async Task<VibeProcess> StartOnceAsync(string dataDir, CancellationToken ct)
+    static async Task<VibeProcess> StartOnceAsync(string dataDir, string workingDirectory, CancellationToken ct)
     {
         var port = VibeWebFactory.FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
