@@ -38,23 +38,37 @@ public enum DocumentFrameKind
 }
 
 /// <summary>
-/// A frame every connection to the document must see, published on stream <c>doc/{documentId}</c> after
-/// the update it carries is committed. <see cref="Origin"/> is the connection it came from (not echoed back).
+/// A frame every connection to the document must see, pushed to the listeners and published on stream
+/// <c>doc/{documentId}</c> after the update it carries is committed. <see cref="Origin"/> is the connection it came from (not echoed back).
 /// Immutable once made (nobody writes into <see cref="Frame"/>), so in-process calls pass it without a copy.
 /// </summary>
+/// <remarks>
+/// Update frames form a chain: <see cref="Previous"/> is the <see cref="Version"/> of the update frame the
+/// document sent before this one. A listener that holds everything up to <see cref="Previous"/> (applied
+/// frames, or a <see cref="DocumentSnapshot"/> of at least that version) can apply this one; otherwise one
+/// is missing or overtaken, and it waits for it or repairs from a snapshot.
+/// </remarks>
 [GenerateSerializer, Immutable, Alias("vibe.document-frame")]
 public sealed record DocumentFrame(
     [property: Id(0)] string DocumentId,
     [property: Id(1)] DocumentFrameKind Kind,
     [property: Id(2)] byte[] Frame,
     [property: Id(3)] string? Origin,
-    [property: Id(4)] long Version);
+    [property: Id(4)] long Version,
+    [property: Id(5)] long Previous = 0);
+
+/// <summary>The whole document as one Yjs v1 update, the version it includes, and the activation it came from.</summary>
+[GenerateSerializer, Immutable, Alias("vibe.document-snapshot")]
+public sealed record DocumentSnapshot(
+    [property: Id(0)] byte[] State,
+    [property: Id(1)] long Version,
+    [property: Id(2)] Guid Epoch);
 
 /// <summary>
-/// A web node's receiver of a document's frames, pushed by the document grain as soon as an update is
-/// committed (one hop, no queue to poll). A node registers one listener per document it has connections
-/// to and renews it every <see cref="DocumentListening.RenewEvery"/>; the grain forgets a listener that
-/// was not renewed within <see cref="DocumentListening.Lease"/>.
+/// A receiver of a document's frames, pushed by the document grain as soon as an update is committed (one
+/// hop, no queue to poll): web nodes (for their connections) and previews (for their working copy). A
+/// listener registers once per document and renews every <see cref="DocumentListening.RenewEvery"/>; the
+/// grain forgets a listener that was not renewed within <see cref="DocumentListening.Lease"/>.
 /// </summary>
 [Alias("vibe.IDocumentListener")]
 public interface IDocumentListener : IGrainObserver
@@ -70,8 +84,8 @@ public static class DocumentListening
 
 /// <summary>
 /// One text file of a project as a Yjs document whose root <c>Y.Text</c> is named <c>content</c>,
-/// keyed <c>{projectId}/{path}</c>. Updates are validated, committed to the update log, published on
-/// stream <c>doc/{id}</c>, and only then acknowledged.
+/// keyed <c>{projectId}/{path}</c>. Updates are validated, committed to the update log, pushed to the
+/// listeners, and only then acknowledged; stream <c>doc/{id}</c> carries every frame too, in order, in batches.
 /// </summary>
 [Alias("vibe.IDocumentGrain")]
 public interface IDocumentGrain : IGrainWithStringKey
@@ -85,6 +99,8 @@ public interface IDocumentGrain : IGrainWithStringKey
 
     /// <summary>The whole document as one Yjs v1 update.</summary>
     [Alias("GetState")] Task<byte[]> GetStateAsync();
+    /// <summary>The whole document with the version it includes: where a listener's chain of update frames starts.</summary>
+    [Alias("GetSnapshot")] Task<DocumentSnapshot> GetSnapshotAsync();
     /// <summary>A connection opens the document: returns sync step 1 and the current awareness, as frames.</summary>
     [Alias("Join")] Task<IReadOnlyList<byte[]>> JoinAsync(string connectionId);
     /// <summary>A connection closed: its awareness states are removed for everyone.</summary>
@@ -93,9 +109,9 @@ public interface IDocumentGrain : IGrainWithStringKey
     [Alias("ReceiveFrame")] Task<FrameResult> ReceiveFrameAsync(string connectionId, [Immutable] byte[] frame, bool canWrite);
 
     /// <summary>
-    /// Registers (or renews) a web node's listener. Returns this activation's epoch: when it changes, the
-    /// document was re-activated (idle collection, a silo failure) and the node re-sends the whole state
-    /// to its connections so none of them misses an update pushed in between.
+    /// Registers (or renews) a listener. Returns this activation's epoch: when it changes, the document was
+    /// re-activated (idle collection, a silo failure) and the listener takes the whole state again (a web
+    /// node sends it to its connections) so that no update pushed in between is missed.
     /// </summary>
     [Alias("Listen")] Task<Guid> ListenAsync(IDocumentListener listener);
     [Alias("Unlisten")] Task UnlistenAsync(IDocumentListener listener);

@@ -10,8 +10,8 @@ namespace Vibe.Grains.Documents;
 
 /// <summary>
 /// One text file as a Yjs document. Each change is applied in memory, appended to the update log
-/// (committed, group-committed with other documents' updates), published on <c>doc/{id}</c>, and only then
-/// acknowledged. Reentrant so that many updates to one document can wait for their commits together;
+/// (committed, group-committed with other documents' updates), pushed to the listeners, and only then
+/// acknowledged; <c>doc/{id}</c> gets it in the next batch (<see cref="StreamWindow"/>). Reentrant so that many updates to one document can wait for their commits together;
 /// every mutation happens synchronously inside <see cref="CollabDocument"/> before the first await.
 /// </summary>
 [Reentrant]
@@ -20,6 +20,8 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
 {
     /// <summary>Fold the log into a snapshot after this many updates since the last one.</summary>
     public const int CompactAfterUpdates = 500;
+    /// <summary>How long frames gather before they go on the stream as one batch.</summary>
+    public static readonly TimeSpan StreamWindow = TimeSpan.FromMilliseconds(250);
 
     CollabDocument _doc = null!;
     IAsyncStream<DocumentFrame> _stream = null!;
@@ -29,6 +31,11 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
     DateTimeOffset _modified;
     bool _compacting;
     long _reportedVersion;
+    /// <summary>The version of the last update frame sent to listeners and the stream: the next one's <see cref="DocumentFrame.Previous"/>.</summary>
+    long _lastSent;
+    /// <summary>Frames pushed but not yet on the stream (null: no batch is gathering).</summary>
+    List<DocumentFrame>? _unstreamed;
+    Task _streaming = Task.CompletedTask;
     readonly Guid _epoch = Guid.NewGuid();
     readonly Dictionary<IDocumentListener, DateTimeOffset> _listeners = [];
 
@@ -40,6 +47,7 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
         _doc = CollabDocument.Load(stored, time, (id, e) => logger.LogError(e, "Skipped undecodable update {UpdateId} of {Document}", id, Id));
         _version = stored.LastId;
         _snapshotVersion = stored.SnapshotThroughId;
+        _lastSent = _version;
         _sinceSnapshot = stored.Updates.Count;
         // The log keeps no clock; a document with history counts as modified when it was loaded.
         _modified = stored.Snapshot is null && stored.Updates.Count == 0 ? default : time.GetUtcNow();
@@ -62,11 +70,15 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
                 logger.LogWarning(e, "Compaction of {Document} on deactivation failed", Id);
             }
         }
+        // Frames still gathering for the stream go out before the activation does.
+        await _streaming;
     }
 
     public Task<DocumentText> GetTextAsync() => Task.FromResult(Current());
 
     public Task<byte[]> GetStateAsync() => Task.FromResult(_doc.EncodeState());
+
+    public Task<DocumentSnapshot> GetSnapshotAsync() => Task.FromResult(new DocumentSnapshot(_doc.EncodeState(), _version, _epoch));
 
     public async Task<DocumentText> SetTextAsync(string text)
     {
@@ -98,7 +110,7 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
         _sinceSnapshot = 0;
         _modified = default;
         if (empty is not null)
-            await PublishAsync(DocumentFrameKind.Update, WebsocketMessages.UpdateFrame(empty), null);
+            Publish(DocumentFrameKind.Update, WebsocketMessages.UpdateFrame(empty), null);
         // Open editors still hold the old text; left connected, their next edit or reconnect would write it
         // into whatever file is created at this path next. Their nodes close them.
         Push(new DocumentFrame(Id, DocumentFrameKind.Closed, [], null, 0));
@@ -108,10 +120,11 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
 
     public Task<IReadOnlyList<byte[]>> JoinAsync(string connectionId) => Task.FromResult(_doc.JoinFrames(connectionId));
 
-    public async Task LeaveAsync(string connectionId)
+    public Task LeaveAsync(string connectionId)
     {
         if (_doc.Leave(connectionId) is { } removal)
-            await PublishAsync(DocumentFrameKind.Awareness, removal, connectionId);
+            Publish(DocumentFrameKind.Awareness, removal, connectionId);
+        return Task.CompletedTask;
     }
 
     public async Task<FrameResult> ReceiveFrameAsync(string connectionId, byte[] frame, bool canWrite)
@@ -122,7 +135,7 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
         if (outcome.UpdateToPersist is { } persist)
             await CommitAsync(persist, outcome.UpdateToBroadcast, connectionId);
         if (outcome.AwarenessToBroadcast is { } awareness)
-            await PublishAsync(DocumentFrameKind.Awareness, awareness, connectionId);
+            Publish(DocumentFrameKind.Awareness, awareness, connectionId);
         return new FrameResult(outcome.Replies, null, null);
     }
 
@@ -137,7 +150,7 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
         _modified = time.GetUtcNow();
         _sinceSnapshot++;
         if (broadcast is not null)
-            await PublishAsync(DocumentFrameKind.Update, WebsocketMessages.UpdateFrame(broadcast), origin);
+            Publish(DocumentFrameKind.Update, WebsocketMessages.UpdateFrame(broadcast), origin);
         if (_sinceSnapshot >= CompactAfterUpdates && !_compacting)
             await CompactAsync();
     }
@@ -178,22 +191,53 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
     }
 
     /// <summary>
-    /// Pushes the frame to every listening web node (one-way, so a slow or gone node costs nothing here; a node in
-    /// this process is called directly, see <see cref="LocalDocumentListeners"/>), then publishes it on the
-    /// stream for every other consumer.
+    /// Pushes the frame to every listener (web nodes and previews; one-way, so a slow or gone node costs nothing
+    /// here; a node in this process is called directly, see <see cref="LocalDocumentListeners"/>), then queues
+    /// it for the stream.
     /// </summary>
-    async Task PublishAsync(DocumentFrameKind kind, byte[] frame, string? origin)
+    void Publish(DocumentFrameKind kind, byte[] frame, string? origin)
     {
-        var message = new DocumentFrame(Id, kind, frame, origin, _version);
+        DocumentFrame message;
+        if (kind == DocumentFrameKind.Update)
+        {
+            message = new DocumentFrame(Id, kind, frame, origin, _version, _lastSent);
+            _lastSent = _version;
+        }
+        else
+        {
+            message = new DocumentFrame(Id, kind, frame, origin, _version);
+        }
         Push(message);
+        if (_unstreamed is { } waiting)
+        {
+            waiting.Add(message);
+            return;
+        }
+        _unstreamed = [message];
+        _streaming = StreamLaterAsync(_streaming);
+    }
+
+    /// <summary>
+    /// Publishes what gathered during <see cref="StreamWindow"/> as one batch on <c>doc/{id}</c>, after the batch
+    /// before it. Nothing a user waits for reads the stream (listeners get every frame pushed at once), and its
+    /// consumers read it in steps of the pulling agents' poll anyway, so a keystroke costs no stream message
+    /// of its own: one per update (a call to a queue grain and back, and what the pulling agent makes of it)
+    /// was about half of a busy node's thread-pool work items (bench/Collab.Bench, 10 documents × 25 updates/s).
+    /// </summary>
+    async Task StreamLaterAsync(Task before)
+    {
+        await Task.Delay(StreamWindow, time);
+        var batch = _unstreamed!;
+        _unstreamed = null;
         try
         {
-            await _stream.OnNextAsync(message);
+            await before;
+            await _stream.OnNextBatchAsync(batch);
         }
         catch (Exception e)
         {
             // Durability never rests on the stream: a subscriber that missed this re-syncs with step 1/2.
-            logger.LogWarning(e, "Publishing a frame of {Document} failed", Id);
+            logger.LogWarning(e, "Publishing {Count} frames of {Document} failed", batch.Count, Id);
         }
     }
 
@@ -239,7 +283,7 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
         _ = GrainFactory.GetGrain<INamespaceGrain>(Id[..slash]).DocumentEditedAsync(Namespaces.NamespacePath.Workspace + Id[slash..], size, _modified);
     }
 
-    async Task RemoveOutdatedAwarenessAsync(CancellationToken ct)
+    Task RemoveOutdatedAwarenessAsync(CancellationToken ct)
     {
         ReportSize();
         var now = time.GetUtcNow();
@@ -249,7 +293,8 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
                 _listeners.Remove(listener);
         }
         if (_doc.RemoveOutdated() is { } removal)
-            await PublishAsync(DocumentFrameKind.Awareness, removal, null);
+            Publish(DocumentFrameKind.Awareness, removal, null);
+        return Task.CompletedTask;
     }
 
     DocumentText Current() => new(_doc.Text, _version, _modified);

@@ -65,15 +65,12 @@ public static class VibeSiloBuilderExtensions
             AddStorage(silo, SqliteInvariant, options.SqliteConnectionString);
         }
 
-        // The pulling agents poll the in-memory queues on a timer; Orleans' default 100 ms period sat in every
-        // event's path, so they poll every 10 ms. Each poll of each queue is a timer tick and a call, so there
-        // are few queues: with Orleans' default of 8 the ticks alone were a tenth of a busy node's CPU
-        // (bench/Collab.Bench). Keystrokes do not wait for a poll at all: document grains push to web nodes.
-        silo.AddMemoryStreams(StreamNames.Provider, streams =>
-        {
-            streams.ConfigurePartitioning(StreamQueues(options));
-            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10)));
-        });
+        // The pulling agents poll the in-memory queues on a timer (Orleans' 100 ms). Nothing a user waits for
+        // in a keystroke's path goes through a stream: document grains push their frames to web nodes and
+        // previews, and previews push HMR messages to web nodes. Each poll of each queue is a timer tick and a
+        // call, so there are few queues: with Orleans' default of 8 the ticks were a tenth of a busy node's CPU
+        // (bench/Collab.Bench); a 10 ms period was over a third of a busy node's thread-pool work items.
+        silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePartitioning(StreamQueues(options)));
         silo.Services.AddVibeServices(options);
         // Only silos host document grains, so only they hold the document store.
         if (options.IsCluster)

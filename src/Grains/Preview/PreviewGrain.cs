@@ -21,7 +21,7 @@ namespace Vibe.Grains.Preview;
 /// an install or a transform is awaited; all state is touched on the grain's own scheduler only.
 /// </summary>
 [Reentrant]
-public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger<PreviewGrain> logger) : Grain, IPreviewGrain
+public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger<PreviewGrain> logger) : Grain, IPreviewGrain, IDocumentListener
 {
     public static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan TransformTimeout = TimeSpan.FromSeconds(10);
@@ -32,6 +32,8 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     public const int MaxModuleBytes = 8 * 1024 * 1024;
     public const long MaxDepsBytes = 200L * 1024 * 1024;
     const int MaxWarmUpModules = 2000;
+    /// <summary>How long a pushed frame may wait for one sent before it until the document is taken again whole.</summary>
+    static readonly TimeSpan LostFramePatience = TimeSpan.FromSeconds(1);
 
     static readonly string[] ManifestFiles = ["/package.json", "/package-lock.json", "/npm-shrinkwrap.json"];
     /// <summary>Text files that matter to the build without being modules: followed from the start, so editor keystrokes reach the disk.</summary>
@@ -66,6 +68,10 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     long _hmrSequence;
     long _lastUpdate;
     CancellationTokenSource _lifetime = new();
+    IDocumentListener _self = null!;
+    /// <summary>Document changes to apply and build, one at a time in the order they were typed (null frame: the text is written already).</summary>
+    readonly Queue<(string Path, DocumentFrame? Frame)> _changes = new();
+    bool _applying;
 
     string ProjectId => this.GetPrimaryKeyString();
     string Root => $"/preview/{ProjectId}";
@@ -84,7 +90,8 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         // Each flush rewrites the log file in the namespace (a new blob): batch a couple of seconds of lines.
         this.RegisterGrainTimer(FlushLogAsync, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         this.RegisterGrainTimer(StopWhenIdleAsync, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
-        this.RegisterGrainTimer(ExpireListenersAsync, DocumentListening.RenewEvery, DocumentListening.RenewEvery);
+        this.RegisterGrainTimer(RenewListeningAsync, DocumentListening.RenewEvery, DocumentListening.RenewEvery);
+        _self = this.AsReference<IDocumentListener>();
         return Task.CompletedTask;
     }
 
@@ -213,7 +220,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             foreach (var file in FollowedAtStart)
             {
                 if (_workspace.ReadText(file) is not null)
-                    await _workspace.TrackAsync(file, _streams, OnDocumentFrameAsync);
+                    await _workspace.TrackAsync(file, _self, time.GetUtcNow());
             }
             // Stopped meanwhile: no install for a preview nobody wants any more.
             lifetime.ThrowIfCancellationRequested();
@@ -363,6 +370,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             await _worker.DisposeAsync();
             _worker = null;
         }
+        _changes.Clear();
         await _workspace.UntrackAllAsync();
         if (_projectHandle is not null)
         {
@@ -464,8 +472,11 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         return Task.CompletedTask;
     }
 
-    /// <summary>Forgets web nodes that stopped renewing their HMR listeners.</summary>
-    Task ExpireListenersAsync(CancellationToken ct)
+    /// <summary>
+    /// Forgets web nodes that stopped renewing their HMR listeners, and renews this grain's listener on every
+    /// document it follows (catching up from a snapshot when the document was activated anew or a frame was lost).
+    /// </summary>
+    async Task RenewListeningAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         foreach (var (listener, until) in _hmrListeners.ToArray())
@@ -473,16 +484,59 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             if (until < now)
                 _hmrListeners.Remove(listener);
         }
-        return Task.CompletedTask;
+        foreach (var path in _workspace.TrackedPaths)
+        {
+            try
+            {
+                if (await _workspace.RenewAsync(path, now, LostFramePatience))
+                    Enqueue(path, null);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Preview {Project} could not renew its listener on {Path}; retrying", ProjectId, path);
+            }
+        }
+        if (!_applying && _changes.Count > 0)
+            await ApplyChangesAsync();
     }
 
-    async Task OnDocumentFrameAsync(string path, DocumentFrame frame)
+    /// <summary>
+    /// A frame pushed by a document this preview follows. Pushes can overtake each other: the workspace puts
+    /// them back in order, and they are applied and built one at a time, so the pages get one update per
+    /// keystroke in the order it was typed.
+    /// </summary>
+    public Task OnFrameAsync(DocumentFrame frame)
+    {
+        if (_status.State == PreviewState.Stopped)
+            return Task.CompletedTask;
+        foreach (var (path, ready) in _workspace.Arrange(frame, time.GetUtcNow()))
+            Enqueue(path, ready);
+        return _applying ? Task.CompletedTask : ApplyChangesAsync();
+    }
+
+    void Enqueue(string path, DocumentFrame? frame) => _changes.Enqueue((path, frame));
+
+    async Task ApplyChangesAsync()
+    {
+        _applying = true;
+        try
+        {
+            while (_changes.TryDequeue(out var change))
+                await OnDocumentChangedAsync(change.Path, change.Frame);
+        }
+        finally
+        {
+            _applying = false;
+        }
+    }
+
+    async Task OnDocumentChangedAsync(string path, DocumentFrame? frame)
     {
         if (_status.State == PreviewState.Stopped)
             return;
         try
         {
-            if (_workspace.ApplyFrame(path, frame))
+            if (frame is null || _workspace.ApplyFrame(path, frame))
                 await OnFileChangedAsync(path);
         }
         catch (Exception e)
@@ -662,7 +716,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
             _graph.Record(path, kind, hash, output);
             await ClearBuildErrorAsync(path);
         }
-        if (text is not null && !_workspace.IsTracked(path) && await _workspace.TrackAsync(path, _streams, OnDocumentFrameAsync))
+        if (text is not null && !_workspace.IsTracked(path) && await _workspace.TrackAsync(path, _self, time.GetUtcNow()))
             _ = OnFileChangedAsync(path);
         if (output.MissingDeps.Count > 0)
         {

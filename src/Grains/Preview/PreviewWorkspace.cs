@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Orleans.Streams;
 using Vibe.Contracts.Documents;
 using Vibe.Contracts.Namespaces;
 using Vibe.Crdt;
@@ -14,7 +13,7 @@ namespace Vibe.Grains.Preview;
 /// A project's <c>/workspace</c> as real files in <c>{PreviewDir}/{projectId}</c>, where npm and esbuild can
 /// read it. Materialised once per activation (only files whose bytes differ are written), then kept current
 /// by single-file updates: namespace changes for every file, and for the text files the preview uses, a
-/// Yjs replica fed by the document's update stream (edits in the editor reach no namespace event).
+/// Yjs replica fed by the frames its document grain pushes (edits in the editor reach no namespace event).
 /// </summary>
 public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, string root)
 {
@@ -22,6 +21,8 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
     public static readonly string[] OwnDirectories = ["node_modules", ".vibe"];
 
     readonly Dictionary<string, TrackedDocument> _tracked = new(StringComparer.Ordinal);
+    /// <summary>Document key → workspace-relative path of the followed documents.</summary>
+    readonly Dictionary<string, string> _byKey = new(StringComparer.Ordinal);
     readonly Dictionary<string, long> _writeSequence = new(StringComparer.Ordinal);
     long _sequence;
 
@@ -141,45 +142,112 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
     }
 
     /// <summary>
-    /// Starts following a text file's document: subscribes to <c>doc/{projectId}/{path}</c> first, then joins
-    /// with the document's state, so no update falls between the two (updates are idempotent). Returns true
-    /// when the file on disk changed.
+    /// Starts following a text file's document: registers <paramref name="listener"/> with the document grain
+    /// first, then takes a snapshot, so no update falls between the two (frames pushed meanwhile wait in the
+    /// chain and those after the snapshot are applied). Returns true when the file on disk changed.
     /// </summary>
-    public async Task<bool> TrackAsync(string relative, IStreamProvider streams, Func<string, DocumentFrame, Task> onFrame)
+    public async Task<bool> TrackAsync(string relative, IDocumentListener listener, DateTimeOffset now)
     {
         // Installed packages are no documents: only the project's own files are followed.
         if (_tracked.ContainsKey(relative) || FullPath(relative) is null || IsOwn(relative))
             return false;
         var key = WorkspaceContentStore.DocumentKey(projectId, NamespacePath.Workspace + relative);
-        var tracked = new TrackedDocument(new Doc());
+        var tracked = new TrackedDocument(new Doc(), key, listener);
         _tracked[relative] = tracked;
+        _byKey[key] = relative;
+        var grain = grains.GetGrain<IDocumentGrain>(key);
         try
         {
-            var stream = streams.GetStream<DocumentFrame>(StreamId.Create(StreamNames.Document, key));
-            tracked.Handle = await stream.SubscribeAsync((frame, _) => onFrame(relative, frame));
-            var state = await grains.GetGrain<IDocumentGrain>(key).GetStateAsync();
-            Y.ApplyUpdate(tracked.Doc, state);
+            tracked.Epoch = await grain.ListenAsync(listener);
+            var snapshot = await grain.GetSnapshotAsync();
+            Restart(tracked, snapshot, now);
         }
         catch
         {
-            _tracked.Remove(relative);
-            if (tracked.Handle is { } handle)
-                await handle.UnsubscribeAsync();
+            Forget(relative);
             throw;
         }
         return WriteText(relative, tracked);
     }
 
+    /// <summary>
+    /// Takes a pushed frame of a followed document: returns the update frames to apply now, in the order their
+    /// document sent them (see <see cref="FrameChain"/>), each with its workspace-relative path.
+    /// </summary>
+    public IReadOnlyList<(string Path, DocumentFrame Frame)> Arrange(DocumentFrame frame, DateTimeOffset now)
+    {
+        if (frame.Kind != DocumentFrameKind.Update || !_byKey.TryGetValue(frame.DocumentId, out var relative) || !_tracked.TryGetValue(relative, out var tracked))
+            return [];
+        return [.. tracked.Chain.Accept(frame, now).Select(f => (relative, f))];
+    }
+
+    /// <summary>The workspace-relative paths of the followed documents.</summary>
+    public IReadOnlyList<string> TrackedPaths => [.. _tracked.Keys];
+
+    /// <summary>
+    /// Renews the listener on a followed document. When the document was activated anew (its epoch changed) or
+    /// a frame has waited longer than <paramref name="patience"/> for a lost one, the replica catches up from a
+    /// snapshot. Returns true when the file on disk changed.
+    /// </summary>
+    public async Task<bool> RenewAsync(string relative, DateTimeOffset now, TimeSpan patience)
+    {
+        if (!_tracked.TryGetValue(relative, out var tracked))
+            return false;
+        var grain = grains.GetGrain<IDocumentGrain>(tracked.Key);
+        var epoch = await grain.ListenAsync(tracked.Listener);
+        if (epoch == tracked.Epoch && !tracked.Chain.IsStuck(now, patience))
+            return false;
+        var snapshot = await grain.GetSnapshotAsync();
+        // Untracked while the snapshot was on its way: nothing to repair.
+        if (!_tracked.TryGetValue(relative, out var current) || current != tracked)
+            return false;
+        tracked.Epoch = epoch;
+        Restart(tracked, snapshot, now);
+        return WriteText(relative, tracked);
+    }
+
+    static void Restart(TrackedDocument tracked, DocumentSnapshot snapshot, DateTimeOffset now)
+    {
+        Y.ApplyUpdate(tracked.Doc, snapshot.State);
+        foreach (var frame in tracked.Chain.Restart(snapshot.Version, now))
+            ApplySync(tracked.Doc, frame);
+    }
+
     /// <summary>Applies a document's update frame to its replica; returns true when the file's text changed (and was written).</summary>
     public bool ApplyFrame(string relative, DocumentFrame frame)
     {
-        if (frame.Kind != DocumentFrameKind.Update || !_tracked.TryGetValue(relative, out var tracked))
+        if (frame.Kind != DocumentFrameKind.Update || !_tracked.TryGetValue(relative, out var tracked) || tracked.Key != frame.DocumentId)
             return false;
-        var reader = new Lib0Reader(frame.Frame);
-        if (reader.ReadVarUint() != WebsocketMessages.MessageSync)
-            return false;
-        SyncProtocol.ReadSyncMessage(reader, new Lib0Writer(), tracked.Doc, origin: null);
+        ApplySync(tracked.Doc, frame);
         return WriteText(relative, tracked);
+    }
+
+    static void ApplySync(Doc doc, DocumentFrame frame)
+    {
+        var reader = new Lib0Reader(frame.Frame);
+        if (reader.ReadVarUint() == WebsocketMessages.MessageSync)
+            SyncProtocol.ReadSyncMessage(reader, new Lib0Writer(), doc, origin: null);
+    }
+
+    /// <summary>Stops following a document (its file went away or turned binary); the grain forgets the listener.</summary>
+    void Forget(string relative)
+    {
+        if (!_tracked.Remove(relative, out var tracked))
+            return;
+        _byKey.Remove(tracked.Key);
+        _ = UnlistenAsync(tracked);
+    }
+
+    async Task UnlistenAsync(TrackedDocument tracked)
+    {
+        try
+        {
+            await grains.GetGrain<IDocumentGrain>(tracked.Key).UnlistenAsync(tracked.Listener);
+        }
+        catch (Exception)
+        {
+            // A listener left behind is forgotten by the grain when its lease runs out.
+        }
     }
 
     /// <summary>The current text of a file: the replica's when the file is followed, else the file's (null when absent or binary).</summary>
@@ -199,19 +267,10 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
     /// <summary>Stops following every document (on deactivation; the files stay).</summary>
     public async Task UntrackAllAsync()
     {
-        foreach (var (_, tracked) in _tracked.ToList())
-        {
-            try
-            {
-                if (tracked.Handle is { } handle)
-                    await handle.UnsubscribeAsync();
-            }
-            catch (Exception)
-            {
-                // A stale subscription only costs a dropped delivery later.
-            }
-        }
+        var all = _tracked.Values.ToList();
         _tracked.Clear();
+        _byKey.Clear();
+        await Task.WhenAll(all.Select(UnlistenAsync));
     }
 
     static bool IsOwn(string relative)
@@ -244,9 +303,7 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
             // The replica is the authority for a followed text file; a file that turned binary stops being followed.
             if (TextDetector.TryDecode(relative, bytes, out _))
                 return WriteText(relative, tracked);
-            _tracked.Remove(relative);
-            if (tracked.Handle is { } handle)
-                await handle.UnsubscribeAsync();
+            Forget(relative);
         }
         return WriteBytes(relative, bytes);
     }
@@ -267,10 +324,7 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
             Directory.Delete(full, recursive: true);
         }
         foreach (var path in _tracked.Keys.Where(p => p == relative || p.StartsWith(relative + "/", StringComparison.Ordinal)).ToList())
-        {
-            if (_tracked.Remove(path, out var tracked) && tracked.Handle is { } handle)
-                _ = handle.UnsubscribeAsync();
-        }
+            Forget(path);
         return gone;
     }
 
@@ -303,10 +357,14 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
         return true;
     }
 
-    sealed class TrackedDocument(Doc doc)
+    sealed class TrackedDocument(Doc doc, string key, IDocumentListener listener)
     {
         public Doc Doc { get; } = doc;
+        public string Key { get; } = key;
+        public IDocumentListener Listener { get; } = listener;
         public string? Text { get; set; }
-        public StreamSubscriptionHandle<DocumentFrame>? Handle { get; set; }
+        public Guid Epoch { get; set; }
+        /// <summary>Until the first snapshot nothing is known: frames pushed before it wait for it.</summary>
+        public FrameChain Chain { get; } = new(long.MinValue);
     }
 }

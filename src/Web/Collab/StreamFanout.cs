@@ -30,8 +30,8 @@ public interface IFrameSink
 /// </summary>
 /// <remarks>
 /// Documents are pushed rather than read from <c>doc/{id}</c> because a memory stream is polled: the poll
-/// period sat in every keystroke's path (bench/Collab.Bench). The grain still publishes on the stream for
-/// every other consumer (the preview).
+/// period sat in every keystroke's path (bench/Collab.Bench). The grain still publishes on the stream, in
+/// batches, for every other consumer.
 /// </remarks>
 public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> hub, LocalDocumentListeners local, ILogger<StreamFanout> logger)
     : IDocumentListener, IPreviewListener, IDisposable

@@ -1,6 +1,7 @@
 using Vibe.Contracts.Documents;
 using Vibe.Contracts.Identity;
 using Vibe.Grains.Identity;
+using Orleans.Streams;
 using Vibe.Grains.Tests.Clustering;
 
 namespace Vibe.Grains.Tests.Documents;
@@ -40,6 +41,130 @@ public sealed class DocumentGrainTests(VibeClusterFixture fixture) : IClassFixtu
         Assert.Equal("Abcd", edited.Text);
         var reloaded = await doc.GetTextAsync();
         Assert.Equal((edited.Text, edited.Version), (reloaded.Text, reloaded.Version));
+    }
+
+    /// <summary>
+    /// The stream carries every committed update in order, each naming the one before it, starting from the
+    /// version a snapshot includes: a consumer that starts from a snapshot can tell it missed nothing.
+    /// </summary>
+    [Fact]
+    public async Task Every_update_goes_on_the_document_stream_in_order_each_following_the_one_before()
+    {
+        var id = $"{TestKeys.ProjectId("doc")}/notes.txt";
+        var doc = _grains.GetGrain<IDocumentGrain>(id);
+        var started = (await doc.SetTextAsync("0")).Version;
+        var updates = new List<DocumentFrame>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        const int edits = 30;
+        var stream = fixture.Cluster.Client.GetStreamProvider(StreamNames.Provider)
+            .GetStream<DocumentFrame>(StreamId.Create(StreamNames.Document, id));
+        var handle = await stream.SubscribeAsync((frame, _) =>
+        {
+            lock (updates)
+            {
+                if (frame.Kind == DocumentFrameKind.Update)
+                    updates.Add(frame);
+                if (updates.Count(f => f.Version > started) == edits)
+                    all.TrySetResult();
+            }
+            return Task.CompletedTask;
+        });
+        var snapshot = await doc.GetSnapshotAsync();
+
+        for (var i = 1; i <= edits; i++)
+            await doc.ApplyEditsAsync([new TextEdit(i, 0, (i % 10).ToString())]);
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await handle.UnsubscribeAsync();
+
+        // The text set before subscribing was still gathering for the stream: it comes first, and the snapshot has it.
+        Assert.Equal(started, snapshot.Version);
+        updates = [.. updates.Where(f => f.Version > snapshot.Version)];
+        Assert.Equal(snapshot.Version, updates[0].Previous);
+        for (var i = 1; i < updates.Count; i++)
+            Assert.Equal(updates[i - 1].Version, updates[i].Previous);
+        var replica = new Vibe.Crdt.Doc();
+        Vibe.Crdt.Y.ApplyUpdate(replica, snapshot.State);
+        foreach (var frame in updates)
+        {
+            var reader = new Vibe.Crdt.Encoding.Lib0Reader(frame.Frame);
+            Assert.Equal(Vibe.Crdt.Protocols.WebsocketMessages.MessageSync, reader.ReadVarUint());
+            Vibe.Crdt.Protocols.SyncProtocol.ReadSyncMessage(reader, new Vibe.Crdt.Encoding.Lib0Writer(), replica, origin: null);
+        }
+        var text = await doc.GetTextAsync();
+        Assert.Equal(text.Text, replica.GetText("content").ToString());
+        Assert.Equal(text.Version, updates[^1].Version);
+    }
+
+    /// <summary>Records the frames a document grain pushes to it.</summary>
+    sealed class RecordingListener : IDocumentListener
+    {
+        readonly System.Threading.Channels.Channel<DocumentFrame> _frames = System.Threading.Channels.Channel.CreateUnbounded<DocumentFrame>();
+
+        public Task OnFrameAsync(DocumentFrame frame)
+        {
+            _frames.Writer.TryWrite(frame);
+            return Task.CompletedTask;
+        }
+
+        public async Task<DocumentFrame> NextUpdateAsync()
+        {
+            while (true)
+            {
+                var frame = await _frames.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+                if (frame.Kind == DocumentFrameKind.Update)
+                    return frame;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The preview's working copy of a followed file (<see cref="Vibe.Grains.Preview.PreviewWorkspace"/>) with the frames its
+    /// real document grain pushed: handed over out of order, they are applied in the order they were sent; one that
+    /// never arrives is made good from a snapshot once the next has waited past the patience.
+    /// </summary>
+    [Fact]
+    public async Task A_preview_workspace_applies_pushed_frames_in_sent_order_and_recovers_a_lost_one_from_a_snapshot()
+    {
+        var projectId = TestKeys.ProjectId("follow");
+        var root = Path.Combine(Path.GetTempPath(), "vibe-follow-" + Guid.NewGuid().ToString("N")[..8]);
+        var workspace = new Vibe.Grains.Preview.PreviewWorkspace(_grains, projectId, root);
+        var recorder = new RecordingListener();
+        var listener = fixture.Cluster.Client.CreateObjectReference<IDocumentListener>(recorder);
+        var doc = _grains.GetGrain<IDocumentGrain>($"{projectId}/src/a.ts");
+        var file = Path.Combine(root, "src", "a.ts");
+        var now = DateTimeOffset.UtcNow;
+        try
+        {
+            await doc.SetTextAsync("start");
+            Assert.True(await workspace.TrackAsync("/src/a.ts", listener, now));
+            Assert.Equal("start", File.ReadAllText(file));
+
+            await doc.ApplyEditsAsync([new TextEdit(5, 0, " one")]);
+            await doc.ApplyEditsAsync([new TextEdit(9, 0, " two")]);
+            var (first, second) = (await recorder.NextUpdateAsync(), await recorder.NextUpdateAsync());
+            Assert.Empty(workspace.Arrange(second, now));
+            var ready = workspace.Arrange(first, now);
+            Assert.Equal([first, second], ready.Select(r => r.Frame));
+            Assert.True(workspace.ApplyFrame("/src/a.ts", ready[0].Frame));
+            Assert.Equal("start one", File.ReadAllText(file));
+            Assert.True(workspace.ApplyFrame("/src/a.ts", ready[1].Frame));
+            Assert.Equal("start one two", File.ReadAllText(file));
+
+            await doc.ApplyEditsAsync([new TextEdit(13, 0, " three")]);
+            await doc.ApplyEditsAsync([new TextEdit(19, 0, " four")]);
+            _ = await recorder.NextUpdateAsync(); // lost on the way
+            Assert.Empty(workspace.Arrange(await recorder.NextUpdateAsync(), now));
+            Assert.False(await workspace.RenewAsync("/src/a.ts", now.AddMilliseconds(500), TimeSpan.FromSeconds(1)));
+            Assert.Equal("start one two", File.ReadAllText(file));
+            Assert.True(await workspace.RenewAsync("/src/a.ts", now.AddSeconds(2), TimeSpan.FromSeconds(1)));
+            Assert.Equal("start one two three four", File.ReadAllText(file));
+        }
+        finally
+        {
+            await workspace.UntrackAllAsync();
+            fixture.Cluster.Client.DeleteObjectReference<IDocumentListener>(listener);
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [Fact]
