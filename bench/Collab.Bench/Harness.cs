@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 
 namespace Vibe.Collab.Bench;
 
-public sealed record Settings(int Editors, int Documents, int Rate, int Seconds, int Warmup, string? Only, string? TraceDir)
+public sealed record Settings(int Editors, int Documents, int Rate, int Seconds, int Warmup, int Rounds, string? Only, string? TraceDir)
 {
     public static Settings Parse(string[] args)
     {
@@ -20,7 +20,7 @@ public sealed record Settings(int Editors, int Documents, int Rate, int Seconds,
             var i = Array.IndexOf(args, "--" + name);
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         }
-        return new Settings(Get("editors", 50), Get("documents", 10), Get("rate", 5), Get("seconds", 30), Get("warmup", 5), Text("only"), Text("trace"));
+        return new Settings(Get("editors", 50), Get("documents", 10), Get("rate", 5), Get("seconds", 30), Get("warmup", 5), Get("rounds", 3), Text("only"), Text("trace"));
     }
 }
 
@@ -140,6 +140,7 @@ public static class Harness
 {
     public static async Task<JsonObject> RunAsync(string e2e, string label, string serverUrl, string? token, Settings settings, ServerProcess server)
     {
+        var latenciesFile = Path.Combine(Path.GetTempPath(), $"vibe-bench-latencies-{Guid.NewGuid():N}.txt");
         var options = new JsonObject
         {
             ["serverUrl"] = serverUrl,
@@ -150,7 +151,8 @@ public static class Harness
             ["rate"] = settings.Rate,
             ["seconds"] = settings.Seconds,
             ["warmup"] = settings.Warmup,
-            ["trace"] = settings.TraceDir is null ? null : Path.Combine(Path.GetFullPath(settings.TraceDir), label + ".trace"),
+            ["trace"] = settings.TraceDir is null ? null : Path.Combine(Path.GetFullPath(settings.TraceDir), $"{label}-{DateTime.UtcNow:HHmmss}.trace"),
+            ["latencies"] = latenciesFile,
         };
         var info = new ProcessStartInfo("node") { WorkingDirectory = e2e, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add("bench.mjs");
@@ -179,6 +181,12 @@ public static class Harness
         var result = JsonNode.Parse(line)!.AsObject();
         if (result["error"] is not null)
             throw new InvalidOperationException($"{label}: {result["error"]}\n{await stderr}\nserver:\n{server.Output}");
+        if (File.Exists(latenciesFile))
+        {
+            result["latencies"] = new JsonArray([.. File.ReadLines(latenciesFile).Where(l => l.Length > 0)
+                .Select(l => (JsonNode)double.Parse(l, CultureInfo.InvariantCulture))]);
+            File.Delete(latenciesFile);
+        }
         result["serverCpuSeconds"] = Math.Round(cpu.TotalSeconds, 2);
         result["serverCpuPercent"] = Math.Round(100 * cpu.TotalSeconds / elapsed.TotalSeconds, 1);
         result["serverRssMiBStart"] = Math.Round(baseline, 1);
@@ -189,30 +197,73 @@ public static class Harness
 
 public static class Report
 {
-    public static void Print(IReadOnlyList<JsonObject> results, Settings settings)
+    /// <summary>
+    /// One row per round and server, then one per server over all its rounds: percentiles of every delivery of
+    /// every round together, updates per second and CPU as the mean of the rounds. The ratio is of the pooled rows.
+    /// </summary>
+    public static void Print(IReadOnlyList<JsonObject> rounds, Settings settings)
     {
-        Console.WriteLine($"Collaboration fan-out: {settings.Editors} editors over {settings.Documents} documents, {settings.Rate} keystrokes/s each, {settings.Seconds} s measured after {settings.Warmup} s of warm-up");
-        Console.WriteLine($"{"server",-20} {"upd/s",7} {"deliv/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"CPU s",7} {"CPU %",6} {"RSS MiB",8} {"conv",5}");
-        foreach (var r in results)
-        {
-            Console.WriteLine($"{r["label"],-20} {r["updatesPerSecond"],7} {r["deliveriesPerSecond"],8} {r["p50"],8} {r["p95"],8} {r["p99"],8} {r["max"],8} {r["serverCpuSeconds"],7} {r["serverCpuPercent"],6} {r["serverRssMiBPeak"],8} {r["converged"],5}");
-        }
+        Console.WriteLine($"Collaboration fan-out: {settings.Editors} editors over {settings.Documents} documents, {settings.Rate} keystrokes/s each, " +
+            $"{settings.Seconds} s measured after {settings.Warmup} s of warm-up, {settings.Rounds} round(s) per server");
+        Console.WriteLine($"{"server",-24} {"upd/s",7} {"deliv/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"CPU s",7} {"CPU %",6} {"RSS MiB",8} {"conv",5}");
+        void Row(string label, JsonObject r) =>
+            Console.WriteLine($"{label,-24} {r["updatesPerSecond"],7} {r["deliveriesPerSecond"],8} {r["p50"],8} {r["p95"],8} {r["p99"],8} {r["max"],8} {r["serverCpuSeconds"],7} {r["serverCpuPercent"],6} {r["serverRssMiBPeak"],8} {r["converged"],5}");
+        foreach (var r in rounds)
+            Row($"{r["label"]} #{r["round"]}", r);
+        var pooled = rounds.GroupBy(r => (string)r["label"]!).Select(g => Pool(g.Key, [.. g])).ToList();
+        foreach (var r in pooled)
+            Row($"{r["label"]} (all)", r);
+
         var summary = new JsonObject { ["benchmark"] = "collab-y-websocket-fanout" };
-        foreach (var r in results)
+        foreach (var r in pooled)
             summary[(string)r["label"]!] = r.DeepClone();
-        if (results.Count == 2)
+        summary["rounds"] = new JsonArray([.. rounds.Select(r =>
+        {
+            var copy = r.DeepClone().AsObject();
+            copy.Remove("latencies");
+            return (JsonNode)copy;
+        })]);
+        if (pooled.Count == 2)
         {
             static double? Ratio(JsonNode? a, JsonNode? b) =>
                 a is null || b is null || b.GetValue<double>() == 0 ? null : Math.Round(a.GetValue<double>() / b.GetValue<double>(), 2);
             summary["ratio"] = new JsonObject
             {
-                ["p50"] = Ratio(results[0]["p50"], results[1]["p50"]),
-                ["p95"] = Ratio(results[0]["p95"], results[1]["p95"]),
-                ["p99"] = Ratio(results[0]["p99"], results[1]["p99"]),
-                ["serverCpuSeconds"] = Ratio(results[0]["serverCpuSeconds"], results[1]["serverCpuSeconds"]),
-                ["serverRssMiBPeak"] = Ratio(results[0]["serverRssMiBPeak"], results[1]["serverRssMiBPeak"]),
+                ["p50"] = Ratio(pooled[0]["p50"], pooled[1]["p50"]),
+                ["p95"] = Ratio(pooled[0]["p95"], pooled[1]["p95"]),
+                ["p99"] = Ratio(pooled[0]["p99"], pooled[1]["p99"]),
+                ["updatesPerSecond"] = Ratio(pooled[0]["updatesPerSecond"], pooled[1]["updatesPerSecond"]),
+                ["serverCpuSeconds"] = Ratio(pooled[0]["serverCpuSeconds"], pooled[1]["serverCpuSeconds"]),
+                ["serverRssMiBPeak"] = Ratio(pooled[0]["serverRssMiBPeak"], pooled[1]["serverRssMiBPeak"]),
             };
         }
         Console.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+    }
+
+    /// <summary>One server's rounds as one result: percentiles over all deliveries, the rest averaged or summed.</summary>
+    static JsonObject Pool(string label, IReadOnlyList<JsonObject> rounds)
+    {
+        var latencies = rounds.SelectMany(r => r["latencies"]?.AsArray().Select(v => v!.GetValue<double>()) ?? []).Order().ToArray();
+        double? Percentile(double q) => latencies.Length == 0 ? null : Math.Round(latencies[Math.Min(latencies.Length - 1, (int)Math.Floor(q * latencies.Length))], 2);
+        double Mean(string key) => Math.Round(rounds.Average(r => r[key]!.GetValue<double>()), 2);
+        double Sum(string key) => rounds.Sum(r => r[key]!.GetValue<double>());
+        return new JsonObject
+        {
+            ["label"] = label,
+            ["rounds"] = rounds.Count,
+            ["sent"] = Sum("sent"),
+            ["deliveries"] = Sum("deliveries"),
+            ["expectedDeliveries"] = Sum("expectedDeliveries"),
+            ["updatesPerSecond"] = Mean("updatesPerSecond"),
+            ["deliveriesPerSecond"] = Mean("deliveriesPerSecond"),
+            ["p50"] = Percentile(0.5),
+            ["p95"] = Percentile(0.95),
+            ["p99"] = Percentile(0.99),
+            ["max"] = latencies.Length == 0 ? null : Math.Round(latencies[^1], 2),
+            ["converged"] = rounds.All(r => r["converged"]?.GetValue<bool>() == true),
+            ["serverCpuSeconds"] = Mean("serverCpuSeconds"),
+            ["serverCpuPercent"] = Mean("serverCpuPercent"),
+            ["serverRssMiBPeak"] = rounds.Max(r => r["serverRssMiBPeak"]!.GetValue<double>()),
+        };
     }
 }

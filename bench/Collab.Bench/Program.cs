@@ -7,7 +7,8 @@ using Vibe.Grains.Identity;
 // Collaboration fan-out benchmark: the same node harness (tests/e2e/bench.mjs, stock y-websocket clients)
 // against Vibe.Web (Release, embedded, temp data dir) and against the reference @y/websocket-server.
 // Usage: dotnet bench/Collab.Bench/bin/Release/net10.0/Vibe.Collab.Bench.dll [--editors 50] [--documents 10] [--rate 5] [--seconds 30] [--warmup 5]
-//   [--only vibe|y-websocket-server] (run one server) [--trace DIR] (write every delivery as "msSinceStart latencyMs" to DIR/{server}.trace)
+//   [--rounds 3] (each server this many times, alternating which goes first; percentiles over all rounds' deliveries)
+//   [--only vibe|y-websocket-server] (run one server) [--trace DIR] (write every delivery to DIR/{server}-{round}.trace)
 var settings = Settings.Parse(args);
 var root = Repo.Root();
 var e2e = Path.Combine(root, "tests", "e2e");
@@ -17,49 +18,68 @@ if (!Directory.Exists(Path.Combine(e2e, "node_modules", "@y", "websocket-server"
     return 2;
 }
 
-var results = new List<JsonObject>();
-
 if (settings.Only is not (null or "vibe" or "y-websocket-server"))
 {
     Console.Error.WriteLine("--only takes vibe or y-websocket-server");
     return 2;
 }
-// Vibe: a real process on a fresh data directory, with a user, a project and the documents made over REST.
-var dataDir = Path.Combine(Path.GetTempPath(), "vibe-bench-" + Guid.NewGuid().ToString("N")[..8]);
-var vibeUrl = $"http://127.0.0.1:{Ports.Free()}";
 var web = Path.Combine(root, "src", "Web", "bin", "Release", "net10.0", "Vibe.Web.dll");
 if (!File.Exists(web))
 {
     Console.Error.WriteLine($"{web} is missing: dotnet build -c Release bench/Collab.Bench");
     return 2;
 }
-if (settings.Only is null or "vibe")
-using (var vibe = ServerProcess.Start("vibe", "dotnet", [web, $"--urls={vibeUrl}", $"--Vibe:DataDir={dataDir}", $"--Vibe:SiloPort={Ports.Free()}", $"--Vibe:GatewayPort={Ports.Free()}",
-    $"--Vibe:PreviewUrl=http://127.0.0.1:{Ports.Free()}"],
-    new() { ["Logging__LogLevel__Default"] = "Warning", ["DOTNET_ENVIRONMENT"] = "Production" }))
+
+// Rounds alternate which server goes first, each server started afresh, so a machine that gets busier or
+// quieter during the run weighs on both alike; the verdict is on the deliveries of all rounds pooled.
+var servers = settings.Only is { } only ? [only] : new[] { "vibe", "y-websocket-server" };
+var rounds = new List<JsonObject>();
+for (var round = 1; round <= settings.Rounds; round++)
 {
-    using var probe = new HttpClient { BaseAddress = new Uri(vibeUrl) };
-    await Wait.UntilAsync(async () => (await probe.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), () => "Vibe never ready:\n" + vibe.Output);
-    var signing = new Nip98SigningHandler(NostrEventSigner.Generate(), new HttpClientHandler());
-    using var api = new HttpClient(signing) { BaseAddress = new Uri(vibeUrl) };
-    var session = await (await api.PostAsync("/api/auth/session", null)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
-    signing.BearerToken = (string)session!["token"]!;
-    var project = (string)(await (await api.PostAsJsonAsync("/api/projects", new { name = "Bench", template = "blank" })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
-    for (var d = 0; d < settings.Documents; d++)
-        (await api.PutAsync($"/api/projects/{project}/files/doc-{d}.txt", new StringContent(""))).EnsureSuccessStatusCode();
-    results.Add(await Harness.RunAsync(e2e, "vibe", $"ws://127.0.0.1:{new Uri(vibeUrl).Port}/yjs/{project}", signing.BearerToken, settings, vibe));
+    foreach (var server in round % 2 == 1 ? servers : servers.Reverse())
+    {
+        var result = server == "vibe" ? await RunVibeAsync() : await RunReferenceAsync();
+        result["round"] = round;
+        rounds.Add(result);
+    }
 }
-try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
+
+Report.Print(rounds, settings);
+return rounds.All(r => r["converged"]?.GetValue<bool>() == true) ? 0 : 1;
+
+// Vibe: a real process on a fresh data directory, with a user, a project and the documents made over REST.
+async Task<JsonObject> RunVibeAsync()
+{
+    var dataDir = Path.Combine(Path.GetTempPath(), "vibe-bench-" + Guid.NewGuid().ToString("N")[..8]);
+    var vibeUrl = $"http://127.0.0.1:{Ports.Free()}";
+    try
+    {
+        using var vibe = ServerProcess.Start("vibe", "dotnet", [web, $"--urls={vibeUrl}", $"--Vibe:DataDir={dataDir}", $"--Vibe:SiloPort={Ports.Free()}", $"--Vibe:GatewayPort={Ports.Free()}",
+            $"--Vibe:PreviewUrl=http://127.0.0.1:{Ports.Free()}"],
+            new() { ["Logging__LogLevel__Default"] = "Warning", ["DOTNET_ENVIRONMENT"] = "Production" });
+        using var probe = new HttpClient { BaseAddress = new Uri(vibeUrl) };
+        await Wait.UntilAsync(async () => (await probe.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), () => "Vibe never ready:\n" + vibe.Output);
+        var signing = new Nip98SigningHandler(NostrEventSigner.Generate(), new HttpClientHandler());
+        using var api = new HttpClient(signing) { BaseAddress = new Uri(vibeUrl) };
+        var session = await (await api.PostAsync("/api/auth/session", null)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
+        signing.BearerToken = (string)session!["token"]!;
+        var project = (string)(await (await api.PostAsJsonAsync("/api/projects", new { name = "Bench", template = "blank" })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+        for (var d = 0; d < settings.Documents; d++)
+            (await api.PutAsync($"/api/projects/{project}/files/doc-{d}.txt", new StringContent(""))).EnsureSuccessStatusCode();
+        return await Harness.RunAsync(e2e, "vibe", $"ws://127.0.0.1:{new Uri(vibeUrl).Port}/yjs/{project}", signing.BearerToken, settings, vibe);
+    }
+    finally
+    {
+        try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
+    }
+}
 
 // The reference: @y/websocket-server's own server bin (in-memory documents), same harness.
-var refPort = Ports.Free();
-if (settings.Only is null or "y-websocket-server")
-using (var reference = ServerProcess.Start("y-websocket-server", "node", [Path.Combine(e2e, "node_modules", "@y", "websocket-server", "src", "server.js")],
-    new() { ["HOST"] = "127.0.0.1", ["PORT"] = refPort.ToString(CultureInfo.InvariantCulture) }))
+async Task<JsonObject> RunReferenceAsync()
 {
+    var refPort = Ports.Free();
+    using var reference = ServerProcess.Start("y-websocket-server", "node", [Path.Combine(e2e, "node_modules", "@y", "websocket-server", "src", "server.js")],
+        new() { ["HOST"] = "127.0.0.1", ["PORT"] = refPort.ToString(CultureInfo.InvariantCulture) });
     await Wait.UntilAsync(() => Task.FromResult(reference.Output.Contains("running at")), TimeSpan.FromSeconds(30), () => "reference never started:\n" + reference.Output);
-    results.Add(await Harness.RunAsync(e2e, "y-websocket-server", $"ws://127.0.0.1:{refPort}", null, settings, reference));
+    return await Harness.RunAsync(e2e, "y-websocket-server", $"ws://127.0.0.1:{refPort}", null, settings, reference);
 }
-
-Report.Print(results, settings);
-return results.All(r => r["converged"]?.GetValue<bool>() == true) ? 0 : 1;

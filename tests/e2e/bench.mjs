@@ -133,6 +133,8 @@ async function main () {
     converged
   }))
   if (trace) (await import('node:fs')).writeFileSync(o.trace, trace.join('\n') + '\n')
+  // With "latencies": a file path, every measured latency (ms) one per line, so rounds can be pooled.
+  if (o.latencies) (await import('node:fs')).writeFileSync(o.latencies, latencies.map(l => l.toFixed(3)).join('\n') + '\n')
   for (const p of peers) p.provider.destroy()
 }
 
