@@ -122,6 +122,53 @@ public sealed class DocumentListenerTests(VibeNode node) : IClassFixture<VibeNod
         }
     }
 
+    /// <summary>
+    /// The endpoint does not wait for each update's answer before reading the next frame: a burst sent back to back
+    /// must still land whole and in order, and a sync step 1 right behind it must be answered with all of it.
+    /// </summary>
+    [Fact]
+    public async Task A_burst_of_updates_lands_whole_and_the_step_1_behind_it_is_answered_with_all_of_it()
+    {
+        var alice = await node.SignInAsync();
+        var project = await alice.CreateProjectAsync();
+        await alice.PutAsync(project, "burst.txt", "");
+        using var socket = new ClientWebSocket();
+        var uri = new UriBuilder(node.BaseAddress) { Scheme = "ws", Path = $"/yjs/{project}/burst.txt", Query = "access_token=" + alice.Token }.Uri;
+        await socket.ConnectAsync(uri, CancellationToken.None);
+
+        var typed = new Doc();
+        var text = typed.GetText(CollabDocument.ContentName);
+        const int keystrokes = 200;
+        for (var i = 0; i < keystrokes; i++)
+        {
+            var before = Y.EncodeStateVector(typed);
+            text.Insert(i, ((char)('a' + i % 26)).ToString());
+            await socket.SendAsync(WebsocketMessages.UpdateFrame(Y.EncodeStateAsUpdate(typed, before)), WebSocketMessageType.Binary, true, CancellationToken.None);
+        }
+        var empty = new Doc();
+        await socket.SendAsync(new WebsocketMessages(empty, new Awareness(empty)).SyncStep1Frame(), WebSocketMessageType.Binary, true, CancellationToken.None);
+
+        // Read until the answer to that step 1 (a step 2) has been applied; the server's own step 1 and awareness come too.
+        var replica = new Doc();
+        var messages = new WebsocketMessages(replica, new Awareness(replica));
+        var buffer = new byte[1 << 16];
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (replica.GetText(CollabDocument.ContentName).ToString().Length < keystrokes)
+        {
+            using var frame = new MemoryStream();
+            WebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer, deadline.Token);
+                frame.Write(buffer, 0, result.Count);
+            } while (!result.EndOfMessage);
+            messages.Handle(frame.ToArray(), origin: null);
+        }
+        Assert.Equal(text.ToString(), replica.GetText(CollabDocument.ContentName).ToString());
+        Assert.Equal(text.ToString(), await alice.ReadAsync(project, "burst.txt"));
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+    }
+
     [Fact]
     public async Task A_listener_in_the_grains_own_process_is_called_directly_inside_the_grains_turn()
     {

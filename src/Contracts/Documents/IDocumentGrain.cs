@@ -106,7 +106,8 @@ public interface IDocumentGrain : IGrainWithStringKey
     /// <summary>A connection closed: its awareness states are removed for everyone.</summary>
     [Alias("Leave")] Task LeaveAsync(string connectionId);
     /// <summary>One y-websocket frame from a connection; update frames need <paramref name="canWrite"/>.</summary>
-    [Alias("ReceiveFrame")] Task<FrameResult> ReceiveFrameAsync(string connectionId, [Immutable] byte[] frame, bool canWrite);
+    /// <remarks>A value task: a caller that looks at the answer later (when it is complete) costs no continuation.</remarks>
+    [Alias("ReceiveFrame")] ValueTask<FrameResult> ReceiveFrameAsync(string connectionId, [Immutable] byte[] frame, bool canWrite);
 
     /// <summary>
     /// Registers (or renews) a listener. Returns this activation's epoch: when it changes, the document was

@@ -127,7 +127,7 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
         return Task.CompletedTask;
     }
 
-    public async Task<FrameResult> ReceiveFrameAsync(string connectionId, byte[] frame, bool canWrite)
+    public async ValueTask<FrameResult> ReceiveFrameAsync(string connectionId, byte[] frame, bool canWrite)
     {
         var outcome = _doc.Receive(connectionId, frame, canWrite);
         if (outcome.ErrorCode is not null)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Vibe.Contracts.Documents;
 using Vibe.Contracts.Errors;
 using Vibe.Contracts.Projects;
+using Vibe.Crdt.Protocols;
 using Vibe.Web.Errors;
 using Vibe.Web.Identity;
 
@@ -83,6 +84,7 @@ public sealed class YjsConnection(WebSocket socket, string documentId, bool canW
             foreach (var frame in await document.JoinAsync(ConnectionId))
                 Send(frame);
             await ReceiveLoopAsync(document, aborted);
+            await TakeAllAsync();
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
@@ -127,11 +129,53 @@ public sealed class YjsConnection(WebSocket socket, string documentId, bool canW
             message.SetLength(0);
             if (result.MessageType != WebSocketMessageType.Binary || frame.Length == 0)
                 continue;
-            var outcome = await document.ReceiveFrameAsync(ConnectionId, frame, canWrite);
-            foreach (var reply in outcome.Replies)
-                Send(reply);
-            if (outcome.ErrorCode is not null and not VibeErrorCodes.DocumentReadOnly)
-                logger.LogInformation("Refused a frame from {Connection} to {Document}: {Code} {Message}", ConnectionId, documentId, outcome.ErrorCode, outcome.ErrorMessage);
+            TakeAnswered();
+            var call = document.ReceiveFrameAsync(ConnectionId, frame, canWrite);
+            if (canWrite && IsUpdate(frame))
+            {
+                _unanswered.Enqueue(call);
+                if (_unanswered.Count > MaxUnanswered)
+                    Answer(await _unanswered.Dequeue());
+                continue;
+            }
+            // A frame that expects an answer (sync step 1, an awareness query) gets it after the updates sent before it.
+            await TakeAllAsync();
+            Answer(await call);
         }
+    }
+
+    /// <summary>
+    /// A writer's update frames are not waited for one by one: an update's answer is empty unless it was refused, and
+    /// waiting for it before reading the next frame cost every keystroke a thread-pool hand-off. Their answers are
+    /// taken in order when the next frame arrives, before any frame that expects an answer, when the connection
+    /// ends, or by waiting for the oldest once <see cref="MaxUnanswered"/> are outstanding (back-pressure). A call
+    /// that failed (its silo died) closes the connection when its answer is taken, and the client's reconnect sync
+    /// brings the update back; a quiet y-websocket client still sends its awareness every 15 s, so that is soon.
+    /// </summary>
+    readonly Queue<ValueTask<FrameResult>> _unanswered = new();
+    const int MaxUnanswered = 64;
+
+    /// <summary>A sync step 2 or an update: it carries changes and expects no answer.</summary>
+    static bool IsUpdate(byte[] frame) =>
+        frame.Length >= 2 && frame[0] == WebsocketMessages.MessageSync && frame[1] is SyncProtocol.SyncStep2 or SyncProtocol.Update;
+
+    void TakeAnswered()
+    {
+        while (_unanswered.TryPeek(out var call) && call.IsCompleted)
+            Answer(_unanswered.Dequeue().Result);
+    }
+
+    async Task TakeAllAsync()
+    {
+        while (_unanswered.TryDequeue(out var call))
+            Answer(await call);
+    }
+
+    void Answer(FrameResult outcome)
+    {
+        foreach (var reply in outcome.Replies)
+            Send(reply);
+        if (outcome.ErrorCode is not null and not VibeErrorCodes.DocumentReadOnly)
+            logger.LogInformation("Refused a frame from {Connection} to {Document}: {Code} {Message}", ConnectionId, documentId, outcome.ErrorCode, outcome.ErrorMessage);
     }
 }
