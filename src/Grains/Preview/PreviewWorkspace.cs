@@ -21,8 +21,6 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
     public static readonly string[] OwnDirectories = ["node_modules", ".vibe"];
 
     readonly Dictionary<string, TrackedDocument> _tracked = new(StringComparer.Ordinal);
-    /// <summary>Document key → workspace-relative path of the followed documents.</summary>
-    readonly Dictionary<string, string> _byKey = new(StringComparer.Ordinal);
     readonly Dictionary<string, long> _writeSequence = new(StringComparer.Ordinal);
     long _sequence;
 
@@ -154,7 +152,6 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
         var key = WorkspaceContentStore.DocumentKey(projectId, NamespacePath.Workspace + relative);
         var tracked = new TrackedDocument(new Doc(), key, listener);
         _tracked[relative] = tracked;
-        _byKey[key] = relative;
         var grain = grains.GetGrain<IDocumentGrain>(key);
         try
         {
@@ -176,7 +173,11 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
     /// </summary>
     public IReadOnlyList<(string Path, DocumentFrame Frame)> Arrange(DocumentFrame frame, DateTimeOffset now)
     {
-        if (frame.Kind != DocumentFrameKind.Update || !_byKey.TryGetValue(frame.DocumentId, out var relative) || !_tracked.TryGetValue(relative, out var tracked))
+        // A document key is the project id followed by the workspace-relative path.
+        if (frame.Kind != DocumentFrameKind.Update || !frame.DocumentId.StartsWith(projectId + "/", StringComparison.Ordinal))
+            return [];
+        var relative = frame.DocumentId[projectId.Length..];
+        if (!_tracked.TryGetValue(relative, out var tracked) || tracked.Key != frame.DocumentId)
             return [];
         return [.. tracked.Chain.Accept(frame, now).Select(f => (relative, f))];
     }
@@ -232,10 +233,8 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
     /// <summary>Stops following a document (its file went away or turned binary); the grain forgets the listener.</summary>
     void Forget(string relative)
     {
-        if (!_tracked.Remove(relative, out var tracked))
-            return;
-        _byKey.Remove(tracked.Key);
-        _ = UnlistenAsync(tracked);
+        if (_tracked.Remove(relative, out var tracked))
+            _ = UnlistenAsync(tracked);
     }
 
     async Task UnlistenAsync(TrackedDocument tracked)
@@ -269,7 +268,6 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
     {
         var all = _tracked.Values.ToList();
         _tracked.Clear();
-        _byKey.Clear();
         await Task.WhenAll(all.Select(UnlistenAsync));
     }
 
