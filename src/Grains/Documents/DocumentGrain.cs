@@ -21,7 +21,7 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
     /// <summary>Fold the log into a snapshot after this many updates since the last one.</summary>
     public const int CompactAfterUpdates = 500;
     /// <summary>How long frames gather before they go on the stream as one batch.</summary>
-    public static readonly TimeSpan StreamWindow = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan StreamWindow = TimeSpan.FromSeconds(1);
 
     CollabDocument _doc = null!;
     IAsyncStream<DocumentFrame> _stream = null!;

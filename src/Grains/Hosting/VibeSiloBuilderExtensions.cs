@@ -98,8 +98,8 @@ public static class VibeSiloBuilderExtensions
         return client;
     }
 
-    /// <summary>Queues of the memory stream provider: two for one embedded process, one per silo of a small cluster and spare.</summary>
-    static int StreamQueues(VibeOptions options) => options.IsCluster ? 8 : 2;
+    /// <summary>Queues of the memory stream provider: one for an embedded process (each is polled 10 times a second), one per silo of a small cluster and spare.</summary>
+    static int StreamQueues(VibeOptions options) => options.IsCluster ? 8 : 1;
 
     static void AddStorage(ISiloBuilder silo, string invariant, string connectionString)
     {

@@ -34,6 +34,38 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task The_caller_commits_what_queued_during_its_commit_before_it_returns_up_to_a_few_batches()
+    {
+        var store = new Recorder();
+        var handedOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        GroupCommit<int>? commits = null;
+        var acks = new List<Task<long>>();
+        // Each batch's commit sees the next append queue behind it (another document's keystroke); the batch past
+        // the caller's share waits at a gate, so what the caller did by itself can be counted.
+        store.Before = batch =>
+        {
+            var item = batch[0];
+            if (item == GroupCommit<int>.LeaderBatches)
+                return handedOn.Task;
+            acks.Add(commits!.EnqueueAsync(item + 1));
+            return Task.CompletedTask;
+        };
+        commits = new GroupCommit<int>(store.CommitAsync);
+        await using var _ = commits;
+
+        var first = commits.EnqueueAsync(0);
+
+        Assert.True(first.IsCompletedSuccessfully);
+        Assert.Equal(GroupCommit<int>.LeaderBatches, store.Batches.Count);
+        Assert.All(acks.Take(GroupCommit<int>.LeaderBatches - 1), ack => Assert.True(ack.IsCompletedSuccessfully));
+        Assert.False(acks[GroupCommit<int>.LeaderBatches - 1].IsCompleted);
+        handedOn.SetResult();
+        var ids = await Task.WhenAll(acks.Prepend(first));
+        Assert.Equal(ids.Order(), ids);
+        Assert.Equal(Enumerable.Range(0, GroupCommit<int>.LeaderBatches + 1), store.Batches.Select(b => Assert.Single(b)));
+    }
+
+    [Fact]
     public async Task Appends_queued_during_a_commit_share_the_next_batch_in_queue_order()
     {
         var store = new Recorder();

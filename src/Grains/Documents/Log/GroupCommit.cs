@@ -10,8 +10,8 @@ namespace Vibe.Grains.Documents.Log;
 /// The caller that finds no commit running becomes the committer: it commits what is queued (its own item
 /// included) on its own thread, so a keystroke's commit costs no thread hops (handing it to a writer thread and
 /// back were two wake-ups in every keystroke's path, a millisecond or two each in the tail on a busy two-core
-/// machine, bench/Collab.Bench). Items queued meanwhile are committed by a pool thread, so no caller commits
-/// more than one batch for others. Batches never overlap and go in queue order, so ids grow in that order.
+/// machine, bench/Collab.Bench). It also commits what queued meanwhile, up to <see cref="LeaderBatches"/>
+/// batches in all; anything beyond is committed by a pool thread. Batches never overlap and go in queue order, so ids grow in that order.
 /// </remarks>
 public sealed class GroupCommit<T> : IAsyncDisposable
 {
@@ -49,10 +49,19 @@ public sealed class GroupCommit<T> : IAsyncDisposable
         return ct.CanBeCanceled ? done.Task.WaitAsync(ct) : done.Task;
     }
 
-    /// <summary>One batch on the caller's thread, then whatever queued meanwhile on the pool.</summary>
+    /// <summary>
+    /// How many batches the committing caller takes on beyond its own before it hands the rest to a pool thread:
+    /// what queued during its commit (other documents' keystrokes, typically one batch) costs it a tenth of a
+    /// millisecond, while a hand-off wakes a thread for it (bench/Collab.Bench); the cap keeps a caller from
+    /// committing for others for long under sustained load.
+    /// </summary>
+    public const int LeaderBatches = 4;
+
+    /// <summary>Up to <see cref="LeaderBatches"/> batches on the caller's thread, then whatever still queues on the pool.</summary>
     async Task CommitAsLeaderAsync()
     {
-        await CommitBatchAsync().ConfigureAwait(false);
+        for (var i = 0; i < LeaderBatches && !_queue.IsEmpty; i++)
+            await CommitBatchAsync().ConfigureAwait(false);
         if (!_queue.IsEmpty)
             ThreadPool.UnsafeQueueUserWorkItem(static self => _ = self.DrainAsync(), this, preferLocal: false);
         else
