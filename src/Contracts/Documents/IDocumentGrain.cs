@@ -57,6 +57,12 @@ public sealed record DocumentFrame(
     [property: Id(4)] long Version,
     [property: Id(5)] long Previous = 0);
 
+/// <summary>What a listener registration answers: the activation, and the version pushes continue from.</summary>
+[GenerateSerializer, Immutable, Alias("vibe.document-listen")]
+public sealed record DocumentListen(
+    [property: Id(0)] Guid Epoch,
+    [property: Id(1)] long Version);
+
 /// <summary>The whole document as one Yjs v1 update, the version it includes, and the activation it came from.</summary>
 [GenerateSerializer, Immutable, Alias("vibe.document-snapshot")]
 public sealed record DocumentSnapshot(
@@ -80,6 +86,12 @@ public static class DocumentListening
 {
     public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a pushed update frame may wait for the one sent before it (<see cref="DocumentFrame.Previous"/>)
+    /// before the listener counts that one as lost and takes the document whole (<see cref="IDocumentGrain.GetSnapshotAsync"/>)
+    /// on its next renewal.
+    /// </summary>
+    public static readonly TimeSpan LostFramePatience = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>
@@ -112,8 +124,9 @@ public interface IDocumentGrain : IGrainWithStringKey
     /// <summary>
     /// Registers (or renews) a listener. Returns this activation's epoch: when it changes, the document was
     /// re-activated (idle collection, a silo failure) and the listener takes the whole state again (a web
-    /// node sends it to its connections) so that no update pushed in between is missed.
+    /// node sends it to its connections) so that no update pushed in between is missed. Also returns the
+    /// version of the last update frame sent so far: the next one pushed names it as its <see cref="DocumentFrame.Previous"/>.
     /// </summary>
-    [Alias("Listen")] Task<Guid> ListenAsync(IDocumentListener listener);
+    [Alias("Listen")] Task<DocumentListen> ListenAsync(IDocumentListener listener);
     [Alias("Unlisten")] Task UnlistenAsync(IDocumentListener listener);
 }

@@ -177,11 +177,11 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
         }
     }
 
-    public Task<Guid> ListenAsync(IDocumentListener listener)
+    public Task<DocumentListen> ListenAsync(IDocumentListener listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
         _listeners[listener] = time.GetUtcNow() + DocumentListening.Lease;
-        return Task.FromResult(_epoch);
+        return Task.FromResult(new DocumentListen(_epoch, _lastSent));
     }
 
     public Task UnlistenAsync(IDocumentListener listener)

@@ -32,8 +32,6 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
     public const int MaxModuleBytes = 8 * 1024 * 1024;
     public const long MaxDepsBytes = 200L * 1024 * 1024;
     const int MaxWarmUpModules = 2000;
-    /// <summary>How long a pushed frame may wait for one sent before it until the document is taken again whole.</summary>
-    static readonly TimeSpan LostFramePatience = TimeSpan.FromSeconds(1);
 
     static readonly string[] ManifestFiles = ["/package.json", "/package-lock.json", "/npm-shrinkwrap.json"];
     /// <summary>Text files that matter to the build without being modules: followed from the start, so editor keystrokes reach the disk.</summary>
@@ -488,7 +486,7 @@ public sealed class PreviewGrain(VibeOptions options, TimeProvider time, ILogger
         {
             try
             {
-                if (await _workspace.RenewAsync(path, now, LostFramePatience))
+                if (await _workspace.RenewAsync(path, now, DocumentListening.LostFramePatience))
                     Enqueue(path, null);
             }
             catch (Exception e)

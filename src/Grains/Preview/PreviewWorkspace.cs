@@ -155,7 +155,7 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
         var grain = grains.GetGrain<IDocumentGrain>(key);
         try
         {
-            tracked.Epoch = await grain.ListenAsync(listener);
+            tracked.Epoch = (await grain.ListenAsync(listener)).Epoch;
             var snapshot = await grain.GetSnapshotAsync();
             Restart(tracked, snapshot, now);
         }
@@ -195,7 +195,7 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
         if (!_tracked.TryGetValue(relative, out var tracked))
             return false;
         var grain = grains.GetGrain<IDocumentGrain>(tracked.Key);
-        var epoch = await grain.ListenAsync(tracked.Listener);
+        var epoch = (await grain.ListenAsync(tracked.Listener)).Epoch;
         if (epoch == tracked.Epoch && !tracked.Chain.IsStuck(now, patience))
             return false;
         var snapshot = await grain.GetSnapshotAsync();

@@ -42,6 +42,12 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         public readonly HashSet<IFrameSink> Sockets = [];
         public Func<Task>? Unsubscribe;
         public Guid Epoch;
+        /// <summary>
+        /// The document's update frames as pushed here (guarded by the subscription's lock): they go to the
+        /// connections at once, whatever their order, since Yjs merges them either way; the chain only tells when
+        /// one never came, so that the renewal can send the document whole.
+        /// </summary>
+        public FrameChain? Pushed;
         /// <summary>The last HMR message relayed (each comes pushed and by the stream; it goes out once).</summary>
         public long LastHmr;
 
@@ -59,6 +65,9 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
     }
 
     IDocumentListener? _self;
+
+    /// <summary>This node's listener reference, once it listens to a document (diagnostics and tests).</summary>
+    public IDocumentListener? DocumentListener => _self;
     IPreviewListener? _previewSelf;
     Task? _renewing;
     readonly CancellationTokenSource _stopping = new();
@@ -157,14 +166,21 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
         _renewing ??= RenewLoopAsync(_stopping.Token);
         var grain = cluster.GetGrain<IDocumentGrain>(documentId);
         var listener = _self;
-        entry.Epoch = await grain.ListenAsync(listener);
+        var listening = await grain.ListenAsync(listener);
+        lock (entry)
+        {
+            entry.Epoch = listening.Epoch;
+            entry.Pushed = new FrameChain(listening.Version);
+        }
         return () => grain.UnlistenAsync(listener);
     }
 
     /// <summary>
     /// Renews every listener well inside its lease. A changed epoch means the grain was activated anew and
-    /// may have committed updates nobody pushed here, so the whole state goes to this node's connections
-    /// (Yjs ignores what a peer already has).
+    /// may have committed updates nobody pushed here, and a pushed frame that waited longer than
+    /// <see cref="DocumentListening.LostFramePatience"/> for the one before it means that one was lost (a one-way
+    /// message from another silo): either way the whole state goes to this node's connections (Yjs ignores what
+    /// a peer already has, and the updates that waited for the lost one apply).
     /// </summary>
     async Task RenewLoopAsync(CancellationToken stopping)
     {
@@ -195,12 +211,24 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
                     try
                     {
                         var grain = cluster.GetGrain<IDocumentGrain>(documentId);
-                        var epoch = await grain.ListenAsync(_self!);
-                        if (epoch != entry.Epoch)
+                        var epoch = (await grain.ListenAsync(_self!)).Epoch;
+                        bool lost;
+                        lock (entry)
+                            lost = entry.Pushed?.IsStuck(DateTimeOffset.UtcNow, DocumentListening.LostFramePatience) == true;
+                        if (epoch != entry.Epoch || lost)
                         {
-                            entry.Epoch = epoch;
-                            var state = await grain.GetStateAsync();
-                            await DeliverAsync(entry, documentId, Vibe.Crdt.Protocols.WebsocketMessages.UpdateFrame(state), origin: null, savedVersion: null);
+                            var snapshot = await grain.GetSnapshotAsync();
+                            lock (entry)
+                            {
+                                entry.Epoch = snapshot.Epoch;
+                                if (entry.Pushed is null)
+                                    entry.Pushed = new FrameChain(snapshot.Version);
+                                else
+                                    entry.Pushed.Restart(snapshot.Version, DateTimeOffset.UtcNow);
+                            }
+                            if (lost)
+                                logger.LogInformation("A frame of {Document} pushed to this node was lost; sent its connections the whole document", documentId);
+                            await DeliverAsync(entry, documentId, Vibe.Crdt.Protocols.WebsocketMessages.UpdateFrame(snapshot.State), origin: null, savedVersion: null);
                         }
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
@@ -237,6 +265,11 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
             return Task.CompletedTask;
         if (frame.Kind == DocumentFrameKind.Closed)
             return CloseAsync(entry, frame.DocumentId);
+        if (frame.Kind == DocumentFrameKind.Update)
+        {
+            lock (entry)
+                entry.Pushed?.Accept(frame, DateTimeOffset.UtcNow);
+        }
         return DeliverAsync(entry, frame.DocumentId, frame.Frame, frame.Origin, frame.Kind == DocumentFrameKind.Update ? frame.Version : null);
     }
 

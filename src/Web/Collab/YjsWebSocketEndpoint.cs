@@ -111,7 +111,7 @@ public sealed class YjsConnection(WebSocket socket, string documentId, bool canW
         using var message = new MemoryStream();
         while (socket.State == WebSocketState.Open)
         {
-            var result = await socket.ReceiveAsync(buffer, aborted);
+            var result = await socket.ReceiveAsync(buffer.AsMemory(), aborted);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, aborted);
