@@ -89,11 +89,31 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
 
     public Task RemoveProjectAsync(string projectId) => RemoveAsync(_projects, projectId, null);
 
-    /// <summary>An IDE connection (<paramref name="socket"/> null) or an HMR socket follows the project's preview.</summary>
-    public Task AddPreviewAsync(string projectId, IFrameSink? socket) =>
-        AddAsync(_previews, projectId, socket, _ => SubscribePreviewAsync(projectId));
+    /// <summary>
+    /// An IDE connection (<paramref name="socket"/> null) or an HMR socket follows the project's preview. The stream
+    /// serves both; only HMR sockets need the push, so the node listens to the preview grain only while it has one
+    /// (a listener's renewal keeps the grain activated, and an open IDE tab should not keep an idle preview so).
+    /// </summary>
+    public async Task AddPreviewAsync(string projectId, IFrameSink? socket)
+    {
+        await AddAsync(_previews, projectId, socket, _ => SubscribePreviewAsync(projectId));
+        if (socket is not null)
+            await cluster.GetGrain<IPreviewGrain>(projectId).ListenAsync(PreviewSelf());
+    }
 
-    public Task RemovePreviewAsync(string projectId, IFrameSink? socket) => RemoveAsync(_previews, projectId, socket);
+    public async Task RemovePreviewAsync(string projectId, IFrameSink? socket)
+    {
+        await RemoveAsync(_previews, projectId, socket);
+        // A socket that arrives meanwhile is listened for again by the next renewal.
+        if (socket is not null && _previewSelf is { } listener && (Find(_previews, projectId)?.SocketsNow().Length ?? 0) == 0)
+            await cluster.GetGrain<IPreviewGrain>(projectId).UnlistenAsync(listener);
+    }
+
+    IPreviewListener PreviewSelf()
+    {
+        lock (_previews)
+            return _previewSelf ??= cluster.CreateObjectReference<IPreviewListener>(this);
+    }
 
     async Task AddAsync(Dictionary<string, Subscription> map, string key, IFrameSink? socket, Func<Subscription, Task<Func<Task>>> subscribe)
     {
@@ -192,11 +212,13 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
                 KeyValuePair<string, Subscription>[] previews;
                 lock (_previews)
                     previews = _previews.ToArray();
-                foreach (var (projectId, _) in previews)
+                foreach (var (projectId, entry) in previews)
                 {
+                    if (entry.SocketsNow().Length == 0)
+                        continue;
                     try
                     {
-                        await cluster.GetGrain<IPreviewGrain>(projectId).ListenAsync(_previewSelf!);
+                        await cluster.GetGrain<IPreviewGrain>(projectId).ListenAsync(PreviewSelf());
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -324,22 +346,13 @@ public sealed class StreamFanout(IClusterClient cluster, IHubContext<CollabHub> 
     }
 
     /// <summary>
-    /// Follows the preview both ways: pushed HMR messages (no poll in a keystroke's path) and the stream (status
-    /// changes, and every HMR message again should a push be lost).
+    /// Follows the preview's stream (status changes, and every HMR message again should a push be lost); pushed
+    /// HMR messages (no poll in a keystroke's path) come while the node has HMR sockets (<see cref="AddPreviewAsync"/>).
     /// </summary>
     async Task<Func<Task>> SubscribePreviewAsync(string projectId)
     {
-        _previewSelf ??= cluster.CreateObjectReference<IPreviewListener>(this);
         _renewing ??= RenewLoopAsync(_stopping.Token);
-        var unsubscribe = await SubscribeAsync<PreviewEvent>(StreamNames.Preview, projectId, OnPreviewEventAsync);
-        var grain = cluster.GetGrain<IPreviewGrain>(projectId);
-        var listener = _previewSelf;
-        await grain.ListenAsync(listener);
-        return async () =>
-        {
-            await unsubscribe();
-            await grain.UnlistenAsync(listener);
-        };
+        return await SubscribeAsync<PreviewEvent>(StreamNames.Preview, projectId, OnPreviewEventAsync);
     }
 
     public Task OnHmrAsync(PreviewHmr message) => OnPreviewEventAsync(message);

@@ -182,6 +182,29 @@ public sealed class PreviewHmrTests(PreviewNode node) : IClassFixture<PreviewNod
     }
 
     [Fact]
+    public async Task An_open_ide_tab_does_not_keep_an_idle_preview_activated()
+    {
+        var project = (await node.Owner.CreateProjectAsync("Idle preview", "blank")).Id;
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(node.Ide, "/hubs/collab"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(node.OwnerToken))
+            .AddMessagePackProtocol()
+            .Build();
+        await hub.StartAsync();
+        await hub.InvokeAsync<object>("JoinProject", project);
+        var management = node.Grains().GetGrain<IManagementGrain>(0);
+        async Task<bool> PreviewActiveAsync() =>
+            (await management.GetDetailedGrainStatistics()).Any(s => s.GrainId.Type.ToString() == "preview" && s.GrainId.Key.ToString() == project);
+        // The badge asks for the status: the grain is activated, and the check sees it.
+        await node.Grains().GetGrain<IPreviewGrain>(project).GetStatusAsync();
+        Assert.True(await PreviewActiveAsync());
+
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        // The tab follows the preview by its stream; no listener renewal brings the grain back.
+        await Task.Delay(Vibe.Contracts.Documents.DocumentListening.RenewEvery + TimeSpan.FromSeconds(2));
+        Assert.False(await PreviewActiveAsync());
+    }
+
+    [Fact]
     public async Task Preview_status_changes_reach_the_ide_through_the_project_group()
     {
         await using var hub = new HubConnectionBuilder()
