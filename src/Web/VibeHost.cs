@@ -68,7 +68,9 @@ public static class VibeHost
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
         builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = CollabHub.MaxFrameBytes + 4096).AddMessagePackProtocol();
-        builder.Services.AddSingleton<StreamFanout>();
+        builder.Services.AddSingleton<DocumentFanout>();
+        builder.Services.AddSingleton<ProjectFanout>();
+        builder.Services.AddSingleton<PreviewFanout>();
         builder.Services.AddVibeTelemetry(builder.Configuration);
 
         builder.Services.AddSingleton(sp => new SessionTokens(sessionKey, sp.GetRequiredService<TimeProvider>()));

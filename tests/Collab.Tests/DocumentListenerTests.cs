@@ -234,7 +234,7 @@ public sealed class DocumentListenerTests(VibeNode node) : IClassFixture<VibeNod
     {
         var (alice, project, peer) = await OpenAsync("lost.txt", "a");
         await using var _ = peer;
-        var fanout = node.Services.GetRequiredService<Vibe.Web.Collab.StreamFanout>();
+        var fanout = node.Services.GetRequiredService<Vibe.Web.Collab.DocumentFanout>();
         var grain = node.Grains.GetGrain<IDocumentGrain>($"{project}/lost.txt");
         var listener = Assert.IsAssignableFrom<IDocumentListener>(fanout.DocumentListener);
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Vibe.Contracts.Documents;
+using Vibe.Web.Preview;
 using Vibe.Contracts.Errors;
 using Vibe.Contracts.Identity;
 using Vibe.Contracts.Projects;
@@ -17,7 +18,7 @@ namespace Vibe.Web.Collab;
 /// <see cref="HubException"/>s whose message starts with the stable code.
 /// </summary>
 [Authorize]
-public sealed class CollabHub(IGrainFactory grains, StreamFanout fanout) : Hub
+public sealed class CollabHub(IGrainFactory grains, DocumentFanout documents, ProjectFanout projects, PreviewFanout previews) : Hub
 {
     public const int MaxFrameBytes = 8 * 1024 * 1024;
 
@@ -48,9 +49,9 @@ public sealed class CollabHub(IGrainFactory grains, StreamFanout fanout) : Hub
         var access = await grains.GetGrain<IProjectGrain>(projectId).GetAccessAsync(Me);
         if (Projects.TryAdd(projectId, true))
         {
-            await Groups.AddToGroupAsync(Context.ConnectionId, StreamFanout.ProjectGroup(projectId));
-            await fanout.AddProjectAsync(projectId);
-            await fanout.AddPreviewAsync(projectId, null);
+            await Groups.AddToGroupAsync(Context.ConnectionId, ProjectFanout.ProjectGroup(projectId));
+            await projects.AddAsync(projectId);
+            await previews.AddAsync(projectId, null);
         }
         return new ProjectJoined(projectId, access.Role.ToWire());
     });
@@ -59,9 +60,9 @@ public sealed class CollabHub(IGrainFactory grains, StreamFanout fanout) : Hub
     {
         if (Projects.TryRemove(projectId, out _))
         {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, StreamFanout.ProjectGroup(projectId));
-            await fanout.RemoveProjectAsync(projectId);
-            await fanout.RemovePreviewAsync(projectId, null);
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, ProjectFanout.ProjectGroup(projectId));
+            await projects.RemoveAsync(projectId);
+            await previews.RemoveAsync(projectId, null);
         }
     }
 
@@ -71,13 +72,13 @@ public sealed class CollabHub(IGrainFactory grains, StreamFanout fanout) : Hub
         var canWrite = role >= ProjectRole.Editor;
         if (Documents.TryAdd(documentId, new OpenDocument(projectId, canWrite)))
         {
-            await Groups.AddToGroupAsync(Context.ConnectionId, StreamFanout.DocumentGroup(documentId));
-            await fanout.AddDocumentAsync(documentId, null);
+            await Groups.AddToGroupAsync(Context.ConnectionId, DocumentFanout.DocumentGroup(documentId));
+            await documents.AddAsync(documentId, null);
         }
         var frames = await grains.GetGrain<IDocumentGrain>(documentId).JoinAsync(Context.ConnectionId);
         foreach (var frame in frames)
             await Clients.Caller.SendAsync("Frame", documentId, frame);
-        await Clients.Group(StreamFanout.ProjectGroup(projectId)).SendAsync("PresenceChanged", projectId, await PresenceOfAsync("joined", documentId));
+        await Clients.Group(ProjectFanout.ProjectGroup(projectId)).SendAsync("PresenceChanged", projectId, await PresenceOfAsync("joined", documentId));
         return new DocumentJoined(documentId, role.ToWire(), !canWrite);
     });
 
@@ -86,9 +87,9 @@ public sealed class CollabHub(IGrainFactory grains, StreamFanout fanout) : Hub
         if (!Documents.TryRemove(documentId, out var open))
             return;
         await grains.GetGrain<IDocumentGrain>(documentId).LeaveAsync(Context.ConnectionId);
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, StreamFanout.DocumentGroup(documentId));
-        await fanout.RemoveDocumentAsync(documentId, null);
-        await Clients.Group(StreamFanout.ProjectGroup(open.ProjectId)).SendAsync("PresenceChanged", open.ProjectId, await PresenceOfAsync("left", documentId));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, DocumentFanout.DocumentGroup(documentId));
+        await documents.RemoveAsync(documentId, null);
+        await Clients.Group(ProjectFanout.ProjectGroup(open.ProjectId)).SendAsync("PresenceChanged", open.ProjectId, await PresenceOfAsync("left", documentId));
     }
 
     public async Task SendFrame(string documentId, byte[] frame)

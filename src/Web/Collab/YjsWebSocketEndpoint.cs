@@ -18,7 +18,7 @@ public static class YjsWebSocketEndpoint
 {
     public static void MapYjsWebSocket(this WebApplication app) =>
         app.Map("/yjs/{projectId}/{**path}", async (HttpContext http, string projectId, string? path, IGrainFactory grains,
-            StreamFanout fanout, ILoggerFactory loggers) =>
+            DocumentFanout fanout, ILoggerFactory loggers) =>
         {
             if (!http.WebSockets.IsWebSocketRequest)
             {
@@ -43,14 +43,14 @@ public static class YjsWebSocketEndpoint
             }
             using var socket = await http.WebSockets.AcceptWebSocketAsync();
             var connection = new YjsConnection(socket, documentId, role >= ProjectRole.Editor, grains, loggers.CreateLogger<YjsConnection>());
-            await fanout.AddDocumentAsync(documentId, connection);
+            await fanout.AddAsync(documentId, connection);
             try
             {
                 await connection.RunAsync(http.RequestAborted);
             }
             finally
             {
-                await fanout.RemoveDocumentAsync(documentId, connection);
+                await fanout.RemoveAsync(documentId, connection);
             }
         }).ExcludeFromDescription();
 }

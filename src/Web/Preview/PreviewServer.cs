@@ -18,7 +18,7 @@ public sealed class PreviewServer(
     IGrainFactory grains,
     PreviewTokens tokens,
     PreviewOriginOptions options,
-    StreamFanout fanout,
+    PreviewFanout fanout,
     ILoggerFactory loggers)
 {
     public const string Prefix = "/preview";
@@ -160,7 +160,7 @@ public sealed class PreviewServer(
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         var connection = new HmrConnection(socket, preview, loggers.CreateLogger<HmrConnection>());
         // Subscribed before the connect messages are fetched, so nothing published in between is lost.
-        await fanout.AddPreviewAsync(projectId, connection);
+        await fanout.AddAsync(projectId, connection);
         try
         {
             await connection.RunAsync(http.RequestAborted);
@@ -173,7 +173,7 @@ public sealed class PreviewServer(
         }
         finally
         {
-            await fanout.RemovePreviewAsync(projectId, connection);
+            await fanout.RemoveAsync(projectId, connection);
         }
     }
 

@@ -84,7 +84,7 @@ public sealed class PreviewHmrTests(PreviewNode node) : IClassFixture<PreviewNod
             }
         }
 
-        var fanout = node.Services.GetRequiredService<Vibe.Web.Collab.StreamFanout>();
+        var fanout = node.Services.GetRequiredService<Vibe.Web.Preview.PreviewFanout>();
         var sequence = DateTime.UtcNow.Ticks;
         var pushed = Hmr("full-reload", "pushed first");
         var streamed = Hmr("full-reload", "streamed first");
