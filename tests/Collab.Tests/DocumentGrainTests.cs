@@ -92,7 +92,7 @@ public sealed class DocumentGrainTests(VibeNode node) : IClassFixture<VibeNode>
         var grain = node.Grains.GetGrain<IDocumentGrain>(NewDocumentId("fuzz.txt"));
         await grain.SetTextAsync("stable content\n");
         var source = new Doc();
-        Y.ApplyUpdate(source, await grain.GetStateAsync());
+        Y.ApplyUpdate(source, (await grain.GetSnapshotAsync()).State);
         byte[]? update = null;
         source.Update += (u, _, _) => update = u;
         source.Transact(_ =>
@@ -121,7 +121,7 @@ public sealed class DocumentGrainTests(VibeNode node) : IClassFixture<VibeNode>
 
         foreach (var bad in broken)
         {
-            var before = await grain.GetStateAsync();
+            var before = (await grain.GetSnapshotAsync()).State;
             var result = await grain.ReceiveFrameAsync("fuzzer", bad, canWrite: true);
             if (result.ErrorCode is null)
             {
@@ -130,7 +130,7 @@ public sealed class DocumentGrainTests(VibeNode node) : IClassFixture<VibeNode>
             }
             refused++;
             Assert.Equal("doc.malformed_frame", result.ErrorCode);
-            Assert.Equal(before, await grain.GetStateAsync());
+            Assert.Equal(before, (await grain.GetSnapshotAsync()).State);
         }
         Assert.True(refused >= frame.Length - 1, $"only {refused} of {broken.Count} damaged frames were refused");
 

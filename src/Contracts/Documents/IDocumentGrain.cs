@@ -109,9 +109,10 @@ public interface IDocumentGrain : IGrainWithStringKey
     /// <summary>Forgets the document (its file was deleted or moved away).</summary>
     [Alias("Clear")] Task ClearAsync();
 
-    /// <summary>The whole document as one Yjs v1 update.</summary>
-    [Alias("GetState")] Task<byte[]> GetStateAsync();
-    /// <summary>The whole document with the version it includes: where a listener's chain of update frames starts.</summary>
+    /// <summary>
+    /// The whole document as one Yjs v1 update, with the version it includes (where a listener's chain of update
+    /// frames starts) and the activation's epoch.
+    /// </summary>
     [Alias("GetSnapshot")] Task<DocumentSnapshot> GetSnapshotAsync();
     /// <summary>A connection opens the document: returns sync step 1 and the current awareness, as frames.</summary>
     [Alias("Join")] Task<IReadOnlyList<byte[]>> JoinAsync(string connectionId);

@@ -76,8 +76,6 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
 
     public Task<DocumentText> GetTextAsync() => Task.FromResult(Current());
 
-    public Task<byte[]> GetStateAsync() => Task.FromResult(_doc.EncodeState());
-
     public Task<DocumentSnapshot> GetSnapshotAsync() => Task.FromResult(new DocumentSnapshot(_doc.EncodeState(), _version, _epoch));
 
     public async Task<DocumentText> SetTextAsync(string text)
