@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Vibe.Grains.Identity;
 
 namespace Vibe.Collab.Bench;
 
@@ -136,6 +138,22 @@ public sealed class ServerProcess : IDisposable
 }
 
 /// <summary>Runs tests/e2e/bench.mjs against one server and adds that server's CPU and memory to its JSON.</summary>
+/// <summary>A Vibe node under test: waits until it is ready and signs a fresh key in over NIP-98.</summary>
+public static class VibeSession
+{
+    /// <summary>A client of <paramref name="baseUrl"/> that sends a new user's session token, and the token.</summary>
+    public static async Task<(HttpClient Api, string Token)> SignInAsync(string baseUrl, ServerProcess node)
+    {
+        using var probe = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        await Wait.UntilAsync(async () => (await probe.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), () => "Vibe never ready:\n" + node.Output);
+        var signing = new Nip98SigningHandler(NostrEventSigner.Generate(), new HttpClientHandler());
+        var api = new HttpClient(signing) { BaseAddress = new Uri(baseUrl) };
+        var session = await (await api.PostAsync("/api/auth/session", null)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
+        signing.BearerToken = (string)session!["token"]!;
+        return (api, signing.BearerToken);
+    }
+}
+
 public static class Harness
 {
     public static async Task<JsonObject> RunAsync(string e2e, string label, string serverUrl, string? token, Settings settings, ServerProcess server)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Vibe.Collab.Bench;
-using Vibe.Grains.Identity;
 
 // Collaboration fan-out benchmark: the same node harness (tests/e2e/bench.mjs, stock y-websocket clients)
 // against Vibe.Web (Release, embedded, temp data dir) and against the reference @y/websocket-server.
@@ -57,16 +56,12 @@ async Task<JsonObject> RunVibeAsync()
         using var vibe = ServerProcess.Start("vibe", "dotnet", [web, $"--urls={vibeUrl}", $"--Vibe:DataDir={dataDir}", $"--Vibe:SiloPort={Ports.Free()}", $"--Vibe:GatewayPort={Ports.Free()}",
             $"--Vibe:PreviewUrl=http://127.0.0.1:{Ports.Free()}"],
             new() { ["Logging__LogLevel__Default"] = "Warning", ["DOTNET_ENVIRONMENT"] = "Production" });
-        using var probe = new HttpClient { BaseAddress = new Uri(vibeUrl) };
-        await Wait.UntilAsync(async () => (await probe.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), () => "Vibe never ready:\n" + vibe.Output);
-        var signing = new Nip98SigningHandler(NostrEventSigner.Generate(), new HttpClientHandler());
-        using var api = new HttpClient(signing) { BaseAddress = new Uri(vibeUrl) };
-        var session = await (await api.PostAsync("/api/auth/session", null)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
-        signing.BearerToken = (string)session!["token"]!;
+        var (api, token) = await VibeSession.SignInAsync(vibeUrl, vibe);
+        using var _ = api;
         var project = (string)(await (await api.PostAsJsonAsync("/api/projects", new { name = "Bench", template = "blank" })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
         for (var d = 0; d < settings.Documents; d++)
             (await api.PutAsync($"/api/projects/{project}/files/doc-{d}.txt", new StringContent(""))).EnsureSuccessStatusCode();
-        return await Harness.RunAsync(e2e, "vibe", $"ws://127.0.0.1:{new Uri(vibeUrl).Port}/yjs/{project}", signing.BearerToken, settings, vibe);
+        return await Harness.RunAsync(e2e, "vibe", $"ws://127.0.0.1:{new Uri(vibeUrl).Port}/yjs/{project}", token, settings, vibe);
     }
     finally
     {

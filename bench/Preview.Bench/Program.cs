@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Vibe.Collab.Bench;
-using Vibe.Grains.Identity;
 using Vibe.Preview.Bench;
 
 // Live preview benchmark (issue 5): keystroke-to-screen and cold start of a new `react` project, Vibe's preview
@@ -55,12 +54,8 @@ var result = new JsonObject { ["benchmark"] = "preview-keystroke-to-screen", ["e
     using var vibe = ServerProcess.Start("vibe", "dotnet", [web, $"--urls={ide}", $"--Vibe:DataDir={Path.Combine(work, "vibe-data")}",
         $"--Vibe:SiloPort={Ports.Free()}", $"--Vibe:GatewayPort={Ports.Free()}", $"--Vibe:PreviewUrl={previewOrigin}", $"--Vibe:NpmCacheDir={npmCache}"],
         new() { ["Logging__LogLevel__Default"] = "Warning", ["DOTNET_ENVIRONMENT"] = "Production" });
-    using var probe = new HttpClient { BaseAddress = new Uri(ide) };
-    await Wait.UntilAsync(async () => (await probe.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), () => "Vibe never ready:\n" + vibe.Output);
-    var signing = new Nip98SigningHandler(NostrEventSigner.Generate(), new HttpClientHandler());
-    using var api = new HttpClient(signing) { BaseAddress = new Uri(ide) };
-    var session = await (await api.PostAsync("/api/auth/session", null)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
-    signing.BearerToken = (string)session!["token"]!;
+    var (api, _) = await VibeSession.SignInAsync(ide, vibe);
+    using var apiClient = api;
 
     Console.Error.WriteLine("vibe: cold start…");
     var page = await FreshPageAsync();
