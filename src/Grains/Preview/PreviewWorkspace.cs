@@ -150,14 +150,12 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
         if (_tracked.ContainsKey(relative) || FullPath(relative) is null || IsOwn(relative))
             return false;
         var key = WorkspaceContentStore.DocumentKey(projectId, NamespacePath.Workspace + relative);
-        var tracked = new TrackedDocument(new Doc(), key, listener);
+        var tracked = new TrackedDocument(new Doc(), new DocumentFollower(grains, key, listener));
         _tracked[relative] = tracked;
-        var grain = grains.GetGrain<IDocumentGrain>(key);
         try
         {
-            tracked.Epoch = (await grain.ListenAsync(listener)).Epoch;
-            var snapshot = await grain.GetSnapshotAsync();
-            Restart(tracked, snapshot, now);
+            await tracked.Follower.ListenAsync(continueFromAnswer: false, now);
+            Apply(tracked, await tracked.Follower.CatchUpAsync(now));
         }
         catch
         {
@@ -177,9 +175,9 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
         if (frame.Kind != DocumentFrameKind.Update || !frame.DocumentId.StartsWith(projectId + "/", StringComparison.Ordinal))
             return [];
         var relative = frame.DocumentId[projectId.Length..];
-        if (!_tracked.TryGetValue(relative, out var tracked) || tracked.Key != frame.DocumentId)
+        if (!_tracked.TryGetValue(relative, out var tracked) || tracked.Follower.DocumentId != frame.DocumentId)
             return [];
-        return [.. tracked.Chain.Accept(frame, now).Select(f => (relative, f))];
+        return [.. tracked.Follower.Accept(frame, now).Select(f => (relative, f))];
     }
 
     /// <summary>The workspace-relative paths of the followed documents.</summary>
@@ -194,30 +192,26 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
     {
         if (!_tracked.TryGetValue(relative, out var tracked))
             return false;
-        var grain = grains.GetGrain<IDocumentGrain>(tracked.Key);
-        var epoch = (await grain.ListenAsync(tracked.Listener)).Epoch;
-        if (epoch == tracked.Epoch && !tracked.Chain.IsStuck(now, patience))
+        if (await tracked.Follower.RenewAsync(now, patience) is not { } caughtUp)
             return false;
-        var snapshot = await grain.GetSnapshotAsync();
         // Untracked while the snapshot was on its way: nothing to repair.
         if (!_tracked.TryGetValue(relative, out var current) || current != tracked)
             return false;
-        tracked.Epoch = epoch;
-        Restart(tracked, snapshot, now);
+        Apply(tracked, caughtUp);
         return WriteText(relative, tracked);
     }
 
-    static void Restart(TrackedDocument tracked, DocumentSnapshot snapshot, DateTimeOffset now)
+    static void Apply(TrackedDocument tracked, DocumentCatchUp caughtUp)
     {
-        Y.ApplyUpdate(tracked.Doc, snapshot.State);
-        foreach (var frame in tracked.Chain.Restart(snapshot.Version, now))
+        Y.ApplyUpdate(tracked.Doc, caughtUp.Snapshot.State);
+        foreach (var frame in caughtUp.Following)
             ApplySync(tracked.Doc, frame);
     }
 
     /// <summary>Applies a document's update frame to its replica; returns true when the file's text changed (and was written).</summary>
     public bool ApplyFrame(string relative, DocumentFrame frame)
     {
-        if (frame.Kind != DocumentFrameKind.Update || !_tracked.TryGetValue(relative, out var tracked) || tracked.Key != frame.DocumentId)
+        if (frame.Kind != DocumentFrameKind.Update || !_tracked.TryGetValue(relative, out var tracked) || tracked.Follower.DocumentId != frame.DocumentId)
             return false;
         ApplySync(tracked.Doc, frame);
         return WriteText(relative, tracked);
@@ -241,7 +235,7 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
     {
         try
         {
-            await grains.GetGrain<IDocumentGrain>(tracked.Key).UnlistenAsync(tracked.Listener);
+            await tracked.Follower.UnlistenAsync();
         }
         catch (Exception)
         {
@@ -355,14 +349,11 @@ public sealed class PreviewWorkspace(IGrainFactory grains, string projectId, str
         return true;
     }
 
-    sealed class TrackedDocument(Doc doc, string key, IDocumentListener listener)
+    sealed class TrackedDocument(Doc doc, DocumentFollower follower)
     {
         public Doc Doc { get; } = doc;
-        public string Key { get; } = key;
-        public IDocumentListener Listener { get; } = listener;
+        /// <summary>Frames pushed before the first snapshot wait for it.</summary>
+        public DocumentFollower Follower { get; } = follower;
         public string? Text { get; set; }
-        public Guid Epoch { get; set; }
-        /// <summary>Until the first snapshot nothing is known: frames pushed before it wait for it.</summary>
-        public FrameChain Chain { get; } = new(long.MinValue);
     }
 }

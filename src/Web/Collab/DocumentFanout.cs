@@ -22,13 +22,11 @@ public sealed class DocumentFanout(IClusterClient cluster, IHubContext<CollabHub
 {
     public sealed class FollowedDocument : Followed
     {
-        public Guid Epoch;
         /// <summary>
-        /// The update frames as pushed here (guarded by the entry's lock): they go to the connections at once,
-        /// whatever their order, since Yjs merges them either way; the chain only tells when one never came, so
-        /// that the renewal can send the document whole.
+        /// The registration and the chain of pushed frames. Frames go to the connections at once, whatever their
+        /// order, since Yjs merges them either way; the chain only tells when one never came.
         /// </summary>
-        public FrameChain? Pushed;
+        public DocumentFollower? Follower;
     }
 
     readonly Following<FollowedDocument> _documents = new(logger);
@@ -50,15 +48,11 @@ public sealed class DocumentFanout(IClusterClient cluster, IHubContext<CollabHub
 
     async Task<Func<Task>> ListenAsync(string documentId, FollowedDocument entry)
     {
-        var listener = Self();
-        var grain = cluster.GetGrain<IDocumentGrain>(documentId);
-        var listening = await grain.ListenAsync(listener);
-        lock (entry)
-        {
-            entry.Epoch = listening.Epoch;
-            entry.Pushed = new FrameChain(listening.Version);
-        }
-        return () => grain.UnlistenAsync(listener);
+        var follower = new DocumentFollower(cluster, documentId, Self());
+        // The connections sync with the grain themselves: pushes count from where the grain says they continue.
+        await follower.ListenAsync(continueFromAnswer: true, DateTimeOffset.UtcNow);
+        entry.Follower = follower;
+        return follower.UnlistenAsync;
     }
 
     IDocumentListener Self()
@@ -85,25 +79,10 @@ public sealed class DocumentFanout(IClusterClient cluster, IHubContext<CollabHub
     /// </summary>
     async Task RenewAsync(string documentId, FollowedDocument entry)
     {
-        var grain = cluster.GetGrain<IDocumentGrain>(documentId);
-        var epoch = (await grain.ListenAsync(_self!)).Epoch;
-        bool lost;
-        lock (entry)
-            lost = entry.Pushed?.IsStuck(DateTimeOffset.UtcNow, DocumentListening.LostFramePatience) == true;
-        if (epoch == entry.Epoch && !lost)
+        if (entry.Follower is not { } follower || await follower.RenewAsync(DateTimeOffset.UtcNow, DocumentListening.LostFramePatience) is not { } caughtUp)
             return;
-        var snapshot = await grain.GetSnapshotAsync();
-        lock (entry)
-        {
-            entry.Epoch = snapshot.Epoch;
-            if (entry.Pushed is null)
-                entry.Pushed = new FrameChain(snapshot.Version);
-            else
-                entry.Pushed.Restart(snapshot.Version, DateTimeOffset.UtcNow);
-        }
-        if (lost)
-            logger.LogInformation("A frame of {Document} pushed to this node was lost; sent its connections the whole document", documentId);
-        await DeliverAsync(entry, documentId, WebsocketMessages.UpdateFrame(snapshot.State), origin: null, savedVersion: null);
+        logger.LogInformation("{Document} was activated anew or a push to this node was lost; sent its connections the whole document", documentId);
+        await DeliverAsync(entry, documentId, WebsocketMessages.UpdateFrame(caughtUp.Snapshot.State), origin: null, savedVersion: null);
     }
 
     /// <summary>
@@ -117,10 +96,7 @@ public sealed class DocumentFanout(IClusterClient cluster, IHubContext<CollabHub
         if (frame.Kind == DocumentFrameKind.Closed)
             return CloseAsync(entry, frame.DocumentId);
         if (frame.Kind == DocumentFrameKind.Update)
-        {
-            lock (entry)
-                entry.Pushed?.Accept(frame, DateTimeOffset.UtcNow);
-        }
+            entry.Follower?.Accept(frame, DateTimeOffset.UtcNow);
         return DeliverAsync(entry, frame.DocumentId, frame.Frame, frame.Origin, frame.Kind == DocumentFrameKind.Update ? frame.Version : null);
     }
 
