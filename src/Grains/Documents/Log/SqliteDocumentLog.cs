@@ -93,7 +93,7 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
     /// </summary>
     async Task<IReadOnlyList<long>> CommitAsync(IReadOnlyList<LogWrite> batch, CancellationToken ct)
     {
-        _writer ??= Writer.Prepare(await OpenAsync(ct));
+        _writer ??= new Writer(await OpenAsync(ct));
         var writer = _writer;
         var ids = new long[batch.Count];
         var truncate = false;
@@ -180,7 +180,7 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
         readonly sqlite3 _db;
         readonly sqlite3_stmt _begin, _commit, _rollback, _insert, _snapshot, _prune, _deleteUpdates, _deleteSnapshot;
 
-        Writer(SqliteConnection connection)
+        public Writer(SqliteConnection connection)
         {
             _connection = connection;
             _db = connection.Handle!;
@@ -205,8 +205,6 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
         }
 
         public SqliteConnection Connection => _connection;
-
-        public static Writer Prepare(SqliteConnection connection) => new(connection);
 
         sqlite3_stmt Prepare(string sql)
         {
@@ -236,28 +234,26 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
             switch (write.Kind)
             {
                 case LogWriteKind.Append:
-                    Bind(_insert, 1, write.DocumentId);
+                    raw.sqlite3_bind_text(_insert, 1, write.DocumentId);
                     raw.sqlite3_bind_blob(_insert, 2, write.Data);
                     return RunScalar(_insert);
                 case LogWriteKind.Compact:
-                    Bind(_snapshot, 1, write.DocumentId);
+                    raw.sqlite3_bind_text(_snapshot, 1, write.DocumentId);
                     raw.sqlite3_bind_int64(_snapshot, 2, write.ThroughId);
                     raw.sqlite3_bind_blob(_snapshot, 3, write.Data);
                     Run(_snapshot);
-                    Bind(_prune, 1, write.DocumentId);
+                    raw.sqlite3_bind_text(_prune, 1, write.DocumentId);
                     raw.sqlite3_bind_int64(_prune, 2, write.ThroughId);
                     Run(_prune);
                     return 0;
                 default:
-                    Bind(_deleteUpdates, 1, write.DocumentId);
+                    raw.sqlite3_bind_text(_deleteUpdates, 1, write.DocumentId);
                     Run(_deleteUpdates);
-                    Bind(_deleteSnapshot, 1, write.DocumentId);
+                    raw.sqlite3_bind_text(_deleteSnapshot, 1, write.DocumentId);
                     Run(_deleteSnapshot);
                     return 0;
             }
         }
-
-        static void Bind(sqlite3_stmt statement, int index, string text) => raw.sqlite3_bind_text(statement, index, text);
 
         void Run(sqlite3_stmt statement)
         {
