@@ -1,10 +1,11 @@
-using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Vibe.Contracts.Documents;
 using Vibe.Crdt;
 using Vibe.Crdt.Encoding;
 using Vibe.Crdt.Protocols;
 using Vibe.Crdt.Updates;
 using Vibe.Grains.Documents;
+using Vibe.Grains.Documents.Log;
 
 namespace Vibe.Collab.Tests;
 
@@ -178,17 +179,10 @@ public sealed class DocumentGrainTests(VibeNode node) : IClassFixture<VibeNode>
         Assert.Equal(before, fresh.Text);
     }
 
+    /// <summary>What the node's document log holds for the document (the log's file is the node's alone).</summary>
     async Task<(long Snapshots, long Updates)> LogRowsAsync(string documentId)
     {
-        await using var db = new SqliteConnection($"Data Source={Path.Combine(node.DataDir, "vibe.db")};Mode=ReadOnly");
-        await db.OpenAsync();
-        async Task<long> CountAsync(string table)
-        {
-            await using var cmd = db.CreateCommand();
-            cmd.CommandText = $"SELECT count(*) FROM {table} WHERE document_id = $d";
-            cmd.Parameters.AddWithValue("$d", documentId);
-            return (long)(await cmd.ExecuteScalarAsync())!;
-        }
-        return (await CountAsync("vibe_doc_snapshots"), await CountAsync("vibe_doc_updates"));
+        var stored = await node.Services.GetRequiredService<IDocumentLog>().LoadAsync(documentId);
+        return (stored.Snapshot is null ? 0 : 1, stored.Updates.Count);
     }
 }

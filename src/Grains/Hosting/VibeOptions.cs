@@ -86,6 +86,9 @@ public sealed class VibeOptions
 
     public string SqlitePath => Path.Combine(FullDataDir, "vibe.db");
 
+    /// <summary>The document update log's own file in embedded mode (held by the node alone; see <c>SqliteDocumentLog</c>).</summary>
+    public string DocumentsPath => Path.Combine(FullDataDir, Documents.Log.SqliteDocumentLog.FileName);
+
     /// <remarks>
     /// Private caches, not <c>Cache=Shared</c>: in shared-cache mode a conflict between two connections is
     /// SQLITE_LOCKED, which SQLite's busy timeout does not cover and Microsoft.Data.Sqlite retries by sleeping

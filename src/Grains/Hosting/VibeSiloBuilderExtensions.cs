@@ -76,7 +76,7 @@ public static class VibeSiloBuilderExtensions
         if (options.IsCluster)
             silo.Services.AddSingleton<IDocumentLog>(sp => new PostgresDocumentLog(sp.GetRequiredService<NpgsqlDataSource>()));
         else
-            silo.Services.AddSingleton<IDocumentLog>(_ => new SqliteDocumentLog(options.SqliteConnectionString, options.DocumentDurability));
+            silo.Services.AddSingleton<IDocumentLog>(_ => new SqliteDocumentLog(options.DocumentsPath, options.DocumentDurability, importFrom: options.SqlitePath));
         return silo;
     }
 

@@ -4,36 +4,52 @@ using SQLitePCL;
 namespace Vibe.Grains.Documents.Log;
 
 /// <summary>
-/// The embedded document store: the update log in the node's SQLite file (WAL). With
+/// The embedded document store: the update log in its own SQLite file (<c>documents.db</c> beside
+/// <c>vibe.db</c>, WAL), held by one connection in exclusive locking mode. With
 /// <see cref="SqliteDurability.Process"/> (the default) a commit is in the WAL before it is acknowledged and
 /// survives the process being killed; <see cref="SqliteDurability.Disk"/> also waits for fsync, which
 /// survives power loss too at the cost of a disk flush per commit.
 /// </summary>
 /// <remarks>
-/// Every write (appends, compactions, deletions) goes through one writer loop on one connection, so the
-/// store's own writes never wait for each other's locks: SQLite has one writer per file, and a writer that
-/// finds the lock taken sleeps in steps of milliseconds. The writer never checkpoints either
-/// (<c>wal_autocheckpoint = 0</c>): copying the WAL into the database file and syncing it took about 10 ms every
-/// 1000 pages, stalling every keystroke queued behind it. <see cref="WalCheckpointer"/> does that on its own
-/// connection, beside the writer.
+/// <para>Everything (appends, compactions, deletions, loads and checkpoints) goes through one writer loop on one
+/// connection, which owns the file: in exclusive locking mode SQLite keeps the WAL's index in its own memory and
+/// takes the file's lock once, so a commit is two writes to the WAL and no lock calls. Sharing <c>vibe.db</c>
+/// with Orleans' grain storage, a commit made six <c>fcntl</c> lock calls besides its writes (10–20 µs each on
+/// a virtual machine, bench/Collab.Bench), and waited for the file's one write lock whenever grain storage
+/// wrote. A second process opening the same data directory is refused.</para>
+/// <para>The writer never checkpoints on its own (<c>wal_autocheckpoint = 0</c>: copying and syncing inside a
+/// commit stalled the keystrokes queued behind it); <see cref="WalCheckpointer"/> queues a checkpoint between
+/// commits when typing pauses or after enough commits.</para>
 /// </remarks>
 public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
 {
-    readonly string _connectionString;
+    /// <summary>The file's name in the data directory.</summary>
+    public const string FileName = "documents.db";
+
+    readonly string _path;
+    readonly string? _importFrom;
     readonly SqliteDurability _durability;
     readonly GroupCommit<LogWrite> _writes;
     readonly WalCheckpointer _checkpointer;
     Writer? _writer;
-    (long Log, long Copied, SqliteException? Error) _lastTruncate;
+    int _disposed;
+    (long Log, long Copied, SqliteException? Error) _lastCheckpoint;
 
-    public SqliteDocumentLog(string connectionString, SqliteDurability durability = SqliteDurability.Process, TimeSpan? checkpointEvery = null,
-        long truncateWalAbovePages = WalCheckpointer.DefaultTruncateAbovePages)
+    /// <param name="path">The log's database file; created with its tables when missing.</param>
+    /// <param name="importFrom">
+    /// A <c>vibe.db</c> whose <c>vibe_doc_*</c> tables hold a log written before the log had its own file: its rows
+    /// move here when the log opens (copied, then deleted there; a crash in between copies them again harmlessly).
+    /// </param>
+    /// <param name="checkpointEvery">How often the checkpointer looks at what was written.</param>
+    /// <param name="checkpointAfterCommits">Commits after which a checkpoint runs even while typing goes on.</param>
+    public SqliteDocumentLog(string path, SqliteDurability durability = SqliteDurability.Process, string? importFrom = null,
+        TimeSpan? checkpointEvery = null, int checkpointAfterCommits = WalCheckpointer.DefaultAfterCommits)
     {
-        _connectionString = connectionString;
+        _path = Path.GetFullPath(path);
+        _importFrom = importFrom is null ? null : Path.GetFullPath(importFrom);
         _durability = durability;
         _writes = new GroupCommit<LogWrite>(CommitAsync);
-        _checkpointer = new WalCheckpointer(() => OpenAsync(CancellationToken.None), TruncateWalAsync, checkpointEvery ?? TimeSpan.FromSeconds(1),
-            truncateWalAbovePages);
+        _checkpointer = new WalCheckpointer(CheckpointAsync, checkpointEvery ?? TimeSpan.FromSeconds(1), checkpointAfterCommits);
     }
 
     /// <summary>The largest batch committed so far (observability and tests).</summary>
@@ -44,31 +60,9 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
 
     public async Task<StoredDocument> LoadAsync(string documentId, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
-        byte[]? snapshot = null;
-        long through = 0;
-        await using (var cmd = connection.CreateCommand())
-        {
-            cmd.CommandText = "SELECT through_id, data FROM vibe_doc_snapshots WHERE document_id = $d";
-            cmd.Parameters.AddWithValue("$d", documentId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-            {
-                through = reader.GetInt64(0);
-                snapshot = (byte[])reader.GetValue(1);
-            }
-        }
-        var updates = new List<DocumentLogEntry>();
-        await using (var cmd = connection.CreateCommand())
-        {
-            cmd.CommandText = "SELECT id, data FROM vibe_doc_updates WHERE document_id = $d AND id > $t ORDER BY id";
-            cmd.Parameters.AddWithValue("$d", documentId);
-            cmd.Parameters.AddWithValue("$t", through);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                updates.Add(new DocumentLogEntry(reader.GetInt64(0), (byte[])reader.GetValue(1)));
-        }
-        return new StoredDocument(snapshot, through, updates);
+        var load = new LoadResult();
+        await _writes.EnqueueAsync(new LogWrite(LogWriteKind.Load, documentId, null, 0, load), ct).ConfigureAwait(false);
+        return load.Document!;
     }
 
     public Task<long> AppendAsync(string documentId, byte[] update, CancellationToken ct = default) =>
@@ -80,11 +74,11 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
     public Task DeleteAsync(string documentId, CancellationToken ct = default) =>
         _writes.EnqueueAsync(new LogWrite(LogWriteKind.Delete, documentId, null, 0), ct);
 
-    /// <summary>A truncating checkpoint queued like a write, so the writer runs it between two commits.</summary>
-    async Task<(long Log, long Copied)> TruncateWalAsync()
+    /// <summary>A checkpoint queued like a write, so the writer runs it between two commits.</summary>
+    async Task<(long Log, long Copied)> CheckpointAsync()
     {
-        await _writes.EnqueueAsync(new LogWrite(LogWriteKind.TruncateWal, "", null, 0)).ConfigureAwait(false);
-        return _lastTruncate.Error is { } error ? throw error : (_lastTruncate.Log, _lastTruncate.Copied);
+        await _writes.EnqueueAsync(new LogWrite(LogWriteKind.Checkpoint, "", null, 0)).ConfigureAwait(false);
+        return _lastCheckpoint.Error is { } error ? throw error : (_lastCheckpoint.Log, _lastCheckpoint.Copied);
     }
 
     /// <summary>
@@ -93,19 +87,29 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
     /// </summary>
     async Task<IReadOnlyList<long>> CommitAsync(IReadOnlyList<LogWrite> batch, CancellationToken ct)
     {
-        _writer ??= new Writer(await OpenAsync(ct));
+        _writer ??= await Writer.OpenAsync(_path, _durability, _importFrom, ct);
         var writer = _writer;
         var ids = new long[batch.Count];
-        var truncate = false;
+        var checkpoint = false;
+        var writes = 0;
         writer.Begin();
         try
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                if (batch[i].Kind == LogWriteKind.TruncateWal)
-                    truncate = true;
-                else
-                    ids[i] = writer.Execute(batch[i]);
+                switch (batch[i].Kind)
+                {
+                    case LogWriteKind.Checkpoint:
+                        checkpoint = true;
+                        break;
+                    case LogWriteKind.Load:
+                        batch[i].Load!.Document = writer.Load(batch[i].DocumentId);
+                        break;
+                    default:
+                        ids[i] = writer.Execute(batch[i]);
+                        writes++;
+                        break;
+                }
             }
             writer.Commit();
         }
@@ -119,49 +123,46 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
             }
             throw;
         }
-        _checkpointer.Written();
+        if (writes > 0)
+            _checkpointer.Written();
         // A checkpoint cannot run inside a transaction: it follows the batch's commit. Its failure is the
         // checkpointer's to hear (and retry); the batch's writes are committed.
-        if (truncate)
+        if (checkpoint)
         {
             try
             {
-                var (log, copied) = await WalCheckpointer.RunAsync(writer.Connection, "TRUNCATE");
-                _lastTruncate = (log, copied, null);
+                var (log, copied) = await WalCheckpointer.RunAsync(writer.Connection, "PASSIVE");
+                _lastCheckpoint = (log, copied, null);
             }
             catch (SqliteException e)
             {
-                _lastTruncate = (0, 0, e);
+                _lastCheckpoint = (0, 0, e);
             }
         }
         return ids;
     }
 
-    async Task<SqliteConnection> OpenAsync(CancellationToken ct)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        await using var pragma = connection.CreateCommand();
-        // busy_timeout rides out the other writers of the file (Orleans' grain storage); checkpoints are the
-        // checkpointer's job, never a commit's.
-        var synchronous = _durability == SqliteDurability.Disk ? "FULL" : "NORMAL";
-        pragma.CommandText = $"PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 4194304;";
-        await pragma.ExecuteNonQueryAsync(ct);
-        return connection;
-    }
-
+    /// <summary>Waits for what is queued, then lets go of the file; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
-        // The checkpointer first: it may queue a truncation on the writer.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        // The checkpointer first: it may queue a checkpoint on the writer.
         await _checkpointer.DisposeAsync();
         await _writes.DisposeAsync();
         if (_writer is not null)
             await _writer.DisposeAsync();
     }
 
-    enum LogWriteKind { Append, Compact, Delete, TruncateWal }
+    enum LogWriteKind { Append, Compact, Delete, Load, Checkpoint }
 
-    readonly record struct LogWrite(LogWriteKind Kind, string DocumentId, byte[]? Data, long ThroughId);
+    /// <summary>Where a load queued on the writer leaves what it read.</summary>
+    sealed class LoadResult
+    {
+        public StoredDocument? Document;
+    }
+
+    readonly record struct LogWrite(LogWriteKind Kind, string DocumentId, byte[]? Data, long ThroughId, LoadResult? Load = null);
 
     /// <summary>
     /// The writer loop's connection and its statements, prepared once and stepped through SQLite's own API
@@ -178,9 +179,116 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
     {
         readonly SqliteConnection _connection;
         readonly sqlite3 _db;
-        readonly sqlite3_stmt _begin, _commit, _rollback, _insert, _snapshot, _prune, _deleteUpdates, _deleteSnapshot;
+        readonly sqlite3_stmt _begin, _commit, _rollback, _insert, _snapshot, _prune, _deleteUpdates, _deleteSnapshot, _loadSnapshot, _loadUpdates;
 
-        public Writer(SqliteConnection connection)
+        /// <summary>
+        /// Opens the file for this process alone (exclusive locking mode, set before WAL so SQLite never maps a
+        /// shared index), creates the tables, and moves over a log an older Vibe kept in <c>vibe.db</c>.
+        /// </summary>
+        public static async Task<Writer> OpenAsync(string path, SqliteDurability durability, string? importFrom, CancellationToken ct)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+            try
+            {
+                await connection.OpenAsync(ct);
+                var synchronous = durability == SqliteDurability.Disk ? "FULL" : "NORMAL";
+                // A process that has just been stopped may still be letting go of the file: wait a little for it.
+                await ExecuteAsync(connection, $"""
+                    PRAGMA busy_timeout = 5000;
+                    PRAGMA main.locking_mode = EXCLUSIVE;
+                    PRAGMA journal_mode = WAL;
+                    PRAGMA synchronous = {synchronous};
+                    PRAGMA wal_autocheckpoint = 0;
+                    PRAGMA journal_size_limit = 8388608;
+                    CREATE TABLE IF NOT EXISTS vibe_doc_updates
+                    (
+                        document_id TEXT    NOT NULL,
+                        id          INTEGER NOT NULL,
+                        data        BLOB    NOT NULL,
+                        PRIMARY KEY (document_id, id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE IF NOT EXISTS vibe_doc_snapshots
+                    (
+                        document_id TEXT    NOT NULL PRIMARY KEY,
+                        through_id  INTEGER NOT NULL,
+                        data        BLOB    NOT NULL,
+                        updated     TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                    );
+                    """, ct);
+                if (importFrom is not null && File.Exists(importFrom))
+                    await ImportAsync(connection, importFrom, ct);
+                return new Writer(connection);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
+            {
+                await connection.DisposeAsync();
+                throw new InvalidOperationException(
+                    $"The document log {path} is held by another process: one Vibe node per data directory (Vibe:DataDir).", e);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Copies the <c>vibe_doc_*</c> rows of <paramref name="legacyPath"/> into this file and commits, then deletes
+        /// them there: a crash between the two leaves them in both, and the next open copies them again over
+        /// themselves (same document and id; a snapshot never goes back).
+        /// </summary>
+        static async Task ImportAsync(SqliteConnection connection, string legacyPath, CancellationToken ct)
+        {
+            await using (var attach = connection.CreateCommand())
+            {
+                attach.CommandText = "ATTACH DATABASE $path AS legacy";
+                attach.Parameters.AddWithValue("$path", legacyPath);
+                await attach.ExecuteNonQueryAsync(ct);
+            }
+            try
+            {
+                await using var probe = connection.CreateCommand();
+                probe.CommandText = """
+                    SELECT (SELECT count(*) FROM legacy.sqlite_master WHERE type = 'table' AND name = 'vibe_doc_updates')
+                         + (SELECT count(*) FROM legacy.sqlite_master WHERE type = 'table' AND name = 'vibe_doc_snapshots')
+                    """;
+                if ((long)(await probe.ExecuteScalarAsync(ct))! < 2)
+                    return;
+                probe.CommandText = "SELECT EXISTS (SELECT 1 FROM legacy.vibe_doc_updates) OR EXISTS (SELECT 1 FROM legacy.vibe_doc_snapshots)";
+                if ((long)(await probe.ExecuteScalarAsync(ct))! == 0)
+                    return;
+                await ExecuteAsync(connection, """
+                    BEGIN IMMEDIATE;
+                    INSERT OR IGNORE INTO main.vibe_doc_updates (document_id, id, data)
+                        SELECT document_id, id, data FROM legacy.vibe_doc_updates;
+                    INSERT INTO main.vibe_doc_snapshots (document_id, through_id, data, updated)
+                        SELECT document_id, through_id, data, updated FROM legacy.vibe_doc_snapshots WHERE true
+                        ON CONFLICT (document_id) DO UPDATE SET through_id = excluded.through_id, data = excluded.data, updated = excluded.updated
+                        WHERE excluded.through_id > main.vibe_doc_snapshots.through_id;
+                    COMMIT;
+                    BEGIN IMMEDIATE;
+                    DELETE FROM legacy.vibe_doc_updates;
+                    DELETE FROM legacy.vibe_doc_snapshots;
+                    COMMIT;
+                    """, ct);
+            }
+            finally
+            {
+                if (raw.sqlite3_get_autocommit(connection.Handle!) == 0)
+                    await ExecuteAsync(connection, "ROLLBACK", CancellationToken.None);
+                await ExecuteAsync(connection, "DETACH DATABASE legacy", CancellationToken.None);
+            }
+        }
+
+        static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct)
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        Writer(SqliteConnection connection)
         {
             _connection = connection;
             _db = connection.Handle!;
@@ -202,6 +310,49 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
             _prune = Prepare("DELETE FROM vibe_doc_updates WHERE document_id = ?1 AND id <= ?2");
             _deleteUpdates = Prepare("DELETE FROM vibe_doc_updates WHERE document_id = ?1");
             _deleteSnapshot = Prepare("DELETE FROM vibe_doc_snapshots WHERE document_id = ?1");
+            _loadSnapshot = Prepare("SELECT through_id, data FROM vibe_doc_snapshots WHERE document_id = ?1");
+            _loadUpdates = Prepare("SELECT id, data FROM vibe_doc_updates WHERE document_id = ?1 AND id > ?2 ORDER BY id");
+        }
+
+        /// <summary>The document's snapshot and the updates after it, read inside the open transaction.</summary>
+        public StoredDocument Load(string documentId)
+        {
+            byte[]? snapshot = null;
+            long through = 0;
+            try
+            {
+                raw.sqlite3_bind_text(_loadSnapshot, 1, documentId);
+                var rc = raw.sqlite3_step(_loadSnapshot);
+                if (rc == raw.SQLITE_ROW)
+                {
+                    through = raw.sqlite3_column_int64(_loadSnapshot, 0);
+                    snapshot = raw.sqlite3_column_blob(_loadSnapshot, 1).ToArray();
+                }
+                else if (rc != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(rc, _db);
+                }
+            }
+            finally
+            {
+                raw.sqlite3_reset(_loadSnapshot);
+            }
+            var updates = new List<DocumentLogEntry>();
+            try
+            {
+                raw.sqlite3_bind_text(_loadUpdates, 1, documentId);
+                raw.sqlite3_bind_int64(_loadUpdates, 2, through);
+                int rc;
+                while ((rc = raw.sqlite3_step(_loadUpdates)) == raw.SQLITE_ROW)
+                    updates.Add(new DocumentLogEntry(raw.sqlite3_column_int64(_loadUpdates, 0), raw.sqlite3_column_blob(_loadUpdates, 1).ToArray()));
+                if (rc != raw.SQLITE_DONE)
+                    SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+            finally
+            {
+                raw.sqlite3_reset(_loadUpdates);
+            }
+            return new StoredDocument(snapshot, through, updates);
         }
 
         public SqliteConnection Connection => _connection;
@@ -282,7 +433,7 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
 
         public async ValueTask DisposeAsync()
         {
-            foreach (var statement in new[] { _begin, _commit, _rollback, _insert, _snapshot, _prune, _deleteUpdates, _deleteSnapshot })
+            foreach (var statement in new[] { _begin, _commit, _rollback, _insert, _snapshot, _prune, _deleteUpdates, _deleteSnapshot, _loadSnapshot, _loadUpdates })
                 statement.Dispose();
             await _connection.DisposeAsync();
         }

@@ -3,39 +3,35 @@ using Microsoft.Data.Sqlite;
 namespace Vibe.Grains.Documents.Log;
 
 /// <summary>
-/// Copies SQLite's write-ahead log into the database file on its own connection, beside the writer, so no
-/// commit ever waits for a checkpoint. A passive checkpoint never blocks the writer; the writer starts the WAL
-/// over by itself once a checkpoint has copied all of it, which needs a checkpoint to finish with no commit
-/// in between: any pause in the typing. A writer that never pauses would grow the WAL without end, so past
-/// <c>truncateAbovePages</c> the writer itself runs one truncating checkpoint between two commits (no lock to
-/// wait for), copying the little the passive one left and emptying the file: a stall of a few milliseconds per
-/// 64 MiB of sustained writing.
+/// Decides when the document log's WAL is copied into its database file. The log's one connection owns the
+/// file, so the checkpoint runs on it, queued between two commits like a write, and every keystroke that
+/// arrives meanwhile waits for it (copying the touched pages and syncing both files: a few milliseconds on
+/// this kind of machine). So it runs when writing pauses (a tick that saw no commit after one that did:
+/// nobody waits), or after <c>afterCommits</c> commits of sustained writing (about 4 MiB of WAL at the
+/// default, one stall in a thousand commits). A checkpoint that copied everything lets the next commit start
+/// the WAL over from its beginning, so the file stays the size of one stretch of typing.
 /// </summary>
 public sealed class WalCheckpointer : IAsyncDisposable
 {
-    /// <summary>The default cap: 64 MiB of 4 KiB pages.</summary>
-    public const long DefaultTruncateAbovePages = 16384;
+    /// <summary>Commits of sustained writing after which a checkpoint runs anyway.</summary>
+    public const int DefaultAfterCommits = 1000;
 
-    readonly long _truncateAbovePages;
-
-    readonly Func<Task<SqliteConnection>> _open;
-    readonly Func<Task<(long Log, long Copied)>> _truncate;
+    readonly Func<Task<(long Log, long Copied)>> _checkpoint;
+    readonly int _afterCommits;
     readonly CancellationTokenSource _stopping = new();
     readonly PeriodicTimer _timer;
     readonly Task _loop;
     int _written;
     long _checkpoints;
 
-    /// <param name="open">Opens a connection to the database file (with its busy timeout set).</param>
-    /// <param name="truncate">Runs a truncating checkpoint on the writer's connection, between its commits.</param>
-    /// <param name="every">How often to look for new WAL frames.</param>
-    /// <param name="truncateAbovePages">The WAL's size, in pages, past which a checkpoint waits for the writer.</param>
-    public WalCheckpointer(Func<Task<SqliteConnection>> open, Func<Task<(long Log, long Copied)>> truncate, TimeSpan every,
-        long truncateAbovePages = DefaultTruncateAbovePages)
+    /// <param name="checkpoint">Runs a checkpoint on the writer's connection, between its commits.</param>
+    /// <param name="every">How often to look at what was written.</param>
+    /// <param name="afterCommits">Commits after which a checkpoint runs even though writing goes on.</param>
+    public WalCheckpointer(Func<Task<(long Log, long Copied)>> checkpoint, TimeSpan every, int afterCommits = DefaultAfterCommits)
     {
-        _open = open;
-        _truncate = truncate;
-        _truncateAbovePages = truncateAbovePages;
+        ArgumentOutOfRangeException.ThrowIfLessThan(afterCommits, 1);
+        _checkpoint = checkpoint;
+        _afterCommits = afterCommits;
         _timer = new PeriodicTimer(every);
         _loop = Task.Run(LoopAsync);
     }
@@ -49,58 +45,39 @@ public sealed class WalCheckpointer : IAsyncDisposable
     /// <summary>The last checkpoint's failure, if it failed (it is retried on the next tick).</summary>
     public Exception? LastError { get; private set; }
 
-    /// <summary>Called by the writer after a commit: there are new frames to copy.</summary>
-    public void Written() => Volatile.Write(ref _written, 1);
+    /// <summary>Called by the writer after a commit that wrote: there are new frames to copy.</summary>
+    public void Written() => Interlocked.Increment(ref _written);
 
     async Task LoopAsync()
     {
-        SqliteConnection? connection = null;
+        var pending = 0;
         try
         {
             while (await _timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
             {
-                if (Interlocked.Exchange(ref _written, 0) == 0)
+                var written = Interlocked.Exchange(ref _written, 0);
+                pending += written;
+                // Nothing to copy, or writing goes on and has not written enough to copy anyway.
+                if (pending == 0 || (written > 0 && pending < _afterCommits))
                     continue;
                 try
                 {
-                    connection ??= await _open().ConfigureAwait(false);
-                    var (log, copied) = await CheckpointAsync(connection, "PASSIVE").ConfigureAwait(false);
-                    if (log >= _truncateAbovePages)
-                    {
-                        (log, copied) = await _truncate().ConfigureAwait(false);
-                        Interlocked.Increment(ref _checkpoints);
-                    }
+                    var (log, copied) = await _checkpoint().ConfigureAwait(false);
+                    Interlocked.Increment(ref _checkpoints);
                     Last = (log, copied);
                     LastError = null;
-                    // Frames written while it copied are left for the next tick.
-                    if (copied < log)
-                        Written();
+                    pending = 0;
                 }
                 catch (Exception e) when (e is SqliteException or ObjectDisposedException or InvalidOperationException)
                 {
+                    // Retried on the next tick.
                     LastError = e;
-                    Written();
-                    if (connection is not null)
-                        await connection.DisposeAsync().ConfigureAwait(false);
-                    connection = null;
                 }
             }
         }
         catch (OperationCanceledException)
         {
         }
-        finally
-        {
-            if (connection is not null)
-                await connection.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    async Task<(long Log, long Copied)> CheckpointAsync(SqliteConnection connection, string mode)
-    {
-        var result = await RunAsync(connection, mode).ConfigureAwait(false);
-        Interlocked.Increment(ref _checkpoints);
-        return result;
     }
 
     /// <summary>Runs <c>PRAGMA wal_checkpoint(mode)</c>; returns the frames in the WAL and those copied.</summary>
