@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Hosting;
 using Orleans.TestingHost;
+using Vibe.Grains.Documents.Log;
 using Vibe.Grains.Hosting;
 
 namespace Vibe.Grains.Tests.Clustering;
@@ -13,11 +15,18 @@ namespace Vibe.Grains.Tests.Clustering;
 /// directory, file blobs, memory streams) through <see cref="VibeSiloBuilderExtensions.AddVibeGrainServices"/>;
 /// TestingHost owns ports and membership, which <c>AddVibeSilo</c>'s fixed localhost clustering would clash with.
 /// </summary>
+/// <remarks>
+/// An embedded node's document log holds its file alone (<see cref="Vibe.Grains.Documents.Log.SqliteDocumentLog"/>),
+/// so the two silos, which share one data directory here as they share one process, share the process's log
+/// as well, the way one embedded node's grains do.
+/// </remarks>
 public sealed class VibeClusterFixture : IAsyncLifetime
 {
     const string DataDirKey = "Vibe:Tests:DataDir";
 
     readonly string _dataDir = Directory.CreateTempSubdirectory("vibe-grains-tests-").FullName;
+
+    static readonly ConcurrentDictionary<string, SqliteDocumentLog> Logs = new();
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -43,6 +52,8 @@ public sealed class VibeClusterFixture : IAsyncLifetime
             await Cluster.StopAllSilosAsync();
             await Cluster.DisposeAsync();
         }
+        if (Logs.TryRemove(Options.FullDataDir, out var log))
+            await log.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_dataDir, recursive: true);
     }
@@ -56,7 +67,11 @@ public sealed class VibeClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddVibeGrainServices(OptionsFor(silo.Configuration[DataDirKey]!));
+            var options = OptionsFor(silo.Configuration[DataDirKey]!);
+            silo.AddVibeGrainServices(options);
+            // Registered as an instance, so no silo's container disposes it; the fixture does, after both silos.
+            silo.Services.AddSingleton<IDocumentLog>(Logs.GetOrAdd(options.FullDataDir,
+                _ => new SqliteDocumentLog(options.DocumentsPath, options.DocumentDurability, importFrom: options.SqlitePath)));
             silo.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         }
     }

@@ -194,6 +194,8 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
                 await connection.OpenAsync(ct);
                 var synchronous = durability == SqliteDurability.Disk ? "FULL" : "NORMAL";
                 // A process that has just been stopped may still be letting go of the file: wait a little for it.
+                // The empty write transaction takes the file's exclusive lock now (a read alone would take a
+                // shared one), so a second node on the same data directory is refused from the start.
                 await ExecuteAsync(connection, $"""
                     PRAGMA busy_timeout = 5000;
                     PRAGMA main.locking_mode = EXCLUSIVE;
@@ -215,6 +217,8 @@ public sealed class SqliteDocumentLog : IDocumentLog, IAsyncDisposable
                         data        BLOB    NOT NULL,
                         updated     TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
                     );
+                    BEGIN IMMEDIATE;
+                    COMMIT;
                     """, ct);
                 if (importFrom is not null && File.Exists(importFrom))
                     await ImportAsync(connection, importFrom, ct);
