@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Vibe.Cluster.Tests.Postgres;
+using Microsoft.Extensions.DependencyInjection;
+using Vibe.Grains.Blobs;
 using Vibe.Grains.Documents.Log;
 using Vibe.Grains.Hosting;
 
@@ -166,6 +168,26 @@ public sealed class SqliteDocumentLogTests : DocumentLogContract, IAsyncLifetime
         Assert.Contains("held by another process", refused.Message);
         Assert.Equal(2, await first.AppendAsync("p/a.ts", [3]));
         Assert.Equal([1, 3], (await first.LoadAsync("p/a.ts")).Updates.Select(u => (int)u.Update[0]));
+    }
+
+    [Fact]
+    public async Task A_node_whose_document_log_is_held_by_another_is_not_ready_and_says_why()
+    {
+        var options = new VibeOptions { DataDir = _dir };
+        await new SchemaMigrator().MigrateAsync(StorageProvider.Sqlite, options.SqliteConnectionString);
+        var holder = Open();
+        await holder.AppendAsync("p/a.ts", [1]);
+        await using var mine = new SqliteDocumentLog(options.DocumentsPath);
+        await using var services = new ServiceCollection().AddSingleton<IDocumentLog>(mine).BuildServiceProvider();
+        var probe = new StorageProbe(options, new FileBlobStore(Path.Combine(_dir, "blobs")), services);
+
+        var (ready, detail) = await probe.CheckAsync(CancellationToken.None);
+        Assert.False(ready);
+        Assert.Contains("held by another process", detail);
+
+        // Once the other node lets go, this one opens the log and is ready.
+        await holder.DisposeAsync();
+        Assert.Equal((true, "sqlite"), await probe.CheckAsync(CancellationToken.None));
     }
 
     [Fact]
