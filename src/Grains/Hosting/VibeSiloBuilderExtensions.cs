@@ -76,9 +76,13 @@ public static class VibeSiloBuilderExtensions
         if (options.IsCluster)
             silo.Services.AddSingleton<IDocumentLog>(sp => new PostgresDocumentLog(sp.GetRequiredService<NpgsqlDataSource>()));
         else
-            silo.Services.AddSingleton<IDocumentLog>(_ => new SqliteDocumentLog(options.DocumentsPath, options.DocumentDurability, importFrom: options.SqlitePath));
+            silo.Services.AddSingleton<IDocumentLog>(_ => EmbeddedDocumentLog(options));
         return silo;
     }
+
+    /// <summary>An embedded node's document log: <c>documents.db</c> in the data directory, taking over a log an older node kept in <c>vibe.db</c>.</summary>
+    public static SqliteDocumentLog EmbeddedDocumentLog(VibeOptions options) =>
+        new(options.DocumentsPath, options.DocumentDurability, importFrom: options.SqlitePath);
 
     public static IClientBuilder AddVibeClient(this IClientBuilder client, VibeOptions options)
     {

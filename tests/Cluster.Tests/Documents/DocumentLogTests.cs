@@ -155,6 +155,30 @@ public sealed class SqliteDocumentLogTests : DocumentLogContract, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_compaction_deletes_the_rows_its_snapshot_absorbed_from_the_file()
+    {
+        var log = Open();
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+            ids.Add(await log.AppendAsync("p/a.ts", [(byte)i]));
+        await log.CompactAsync("p/a.ts", ids[2], [42]);
+        await log.DisposeAsync();
+
+        // Loads skip absorbed updates either way; the file itself must not keep them.
+        await using var db = new SqliteConnection($"Data Source={LogPath};Pooling=False;Mode=ReadOnly");
+        await db.OpenAsync();
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT id FROM vibe_doc_updates WHERE document_id = 'p/a.ts' ORDER BY id";
+        var left = new List<long>();
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                left.Add(reader.GetInt64(0));
+        }
+        Assert.Equal(ids[3..], left);
+    }
+
+    [Fact]
     public async Task A_second_store_on_the_same_file_is_refused_and_the_first_goes_on()
     {
         var earlier = Open();

@@ -16,7 +16,7 @@ namespace Vibe.Grains.Tests.Clustering;
 /// TestingHost owns ports and membership, which <c>AddVibeSilo</c>'s fixed localhost clustering would clash with.
 /// </summary>
 /// <remarks>
-/// An embedded node's document log holds its file alone (<see cref="Vibe.Grains.Documents.Log.SqliteDocumentLog"/>),
+/// An embedded node's document log holds its file alone (<see cref="SqliteDocumentLog"/>),
 /// so the two silos, which share one data directory here as they share one process, share the process's log
 /// as well, the way one embedded node's grains do.
 /// </remarks>
@@ -70,8 +70,7 @@ public sealed class VibeClusterFixture : IAsyncLifetime
             var options = OptionsFor(silo.Configuration[DataDirKey]!);
             silo.AddVibeGrainServices(options);
             // Registered as an instance, so no silo's container disposes it; the fixture does, after both silos.
-            silo.Services.AddSingleton<IDocumentLog>(Logs.GetOrAdd(options.FullDataDir,
-                _ => new SqliteDocumentLog(options.DocumentsPath, options.DocumentDurability, importFrom: options.SqlitePath)));
+            silo.Services.AddSingleton<IDocumentLog>(Logs.GetOrAdd(options.FullDataDir, _ => VibeSiloBuilderExtensions.EmbeddedDocumentLog(options)));
             silo.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         }
     }
