@@ -67,7 +67,13 @@ public sealed class PreviewHmrTests(PreviewNode node) : IClassFixture<PreviewNod
     [Fact]
     public async Task A_message_that_comes_pushed_and_by_the_stream_reaches_the_page_once()
     {
-        using var socket = await ConnectedHmrAsync();
+        // A project of its own: the preview grain publishes its status changes as HMR messages, sequenced by its
+        // clock, and one of those arriving between the messages below would (rightly) make them look stale.
+        // Sequences a day ahead keep the grain's out of the way, and no other test shares the entry they leave.
+        var project = (await node.Owner.CreateProjectAsync("Pushed and streamed", "blank")).Id;
+        var (_, cookies) = await node.SignedInPreviewBrowserAsync(project, node.OwnerKey.PublicKeyHex);
+        using var socket = await node.OpenHmrAsync(project, cookies);
+        Assert.Contains("\"status\"", await socket.ReceiveTextAsync());
         var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var reading = Task.Run(async () =>
         {
@@ -85,19 +91,19 @@ public sealed class PreviewHmrTests(PreviewNode node) : IClassFixture<PreviewNod
         }
 
         var fanout = node.Services.GetRequiredService<Vibe.Web.Preview.PreviewFanout>();
-        var sequence = DateTime.UtcNow.Ticks;
+        var sequence = DateTime.UtcNow.AddDays(1).Ticks;
         var pushed = Hmr("full-reload", "pushed first");
         var streamed = Hmr("full-reload", "streamed first");
         var last = Hmr("full-reload", "last");
 
         // What the grain's push calls on this node, then the stream's copy of the same message.
-        await fanout.OnHmrAsync(new PreviewHmr(node.ProjectId, pushed, sequence));
-        await node.PublishAsync(new PreviewHmr(node.ProjectId, pushed, sequence));
+        await fanout.OnHmrAsync(new PreviewHmr(project, pushed, sequence));
+        await node.PublishAsync(new PreviewHmr(project, pushed, sequence));
         // The other order: the stream's copy first, the push late.
-        await node.PublishAsync(new PreviewHmr(node.ProjectId, streamed, sequence + 1));
+        await node.PublishAsync(new PreviewHmr(project, streamed, sequence + 1));
         await SeenAsync(streamed);
-        await fanout.OnHmrAsync(new PreviewHmr(node.ProjectId, streamed, sequence + 1));
-        await node.PublishAsync(new PreviewHmr(node.ProjectId, last, sequence + 2));
+        await fanout.OnHmrAsync(new PreviewHmr(project, streamed, sequence + 1));
+        await node.PublishAsync(new PreviewHmr(project, last, sequence + 2));
         await SeenAsync(last);
 
         Assert.Single(seen, m => m == pushed);
