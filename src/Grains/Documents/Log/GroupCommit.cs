@@ -24,7 +24,10 @@ public sealed class GroupCommit<T> : IAsyncDisposable
     volatile bool _disposed;
     int _maxBatchSize;
 
-    /// <param name="commit">Commits a batch in one transaction and returns one id per item, in order.</param>
+    /// <param name="commit">
+    /// Commits a batch in one transaction and returns one id per item, in order. The list it gets is reused for
+    /// the next batch once its task completes: it must not keep it.
+    /// </param>
     public GroupCommit(Func<IReadOnlyList<T>, CancellationToken, Task<IReadOnlyList<long>>> commit, int maxBatch = 256)
     {
         _commit = commit;
@@ -88,21 +91,29 @@ public sealed class GroupCommit<T> : IAsyncDisposable
             _idleAfterDispose.TrySetResult();
     }
 
+    /// <summary>
+    /// The batch being committed and its items, reused from batch to batch (batches never overlap): a keystroke
+    /// allocated both anew, and the runtime's collections pause every keystroke in flight (bench/Collab.Bench).
+    /// </summary>
+    readonly List<(T Item, TaskCompletionSource<long> Done)> _batch = new(16);
+    readonly List<T> _items = new(16);
+
     async Task CommitBatchAsync()
     {
-        var batch = new List<(T Item, TaskCompletionSource<long> Done)>(Math.Min(_maxBatch, 16));
+        var batch = _batch;
         while (batch.Count < _maxBatch && _queue.TryDequeue(out var next))
+        {
             batch.Add(next);
+            _items.Add(next.Item);
+        }
         if (batch.Count == 0)
             return;
         if (batch.Count > Volatile.Read(ref _maxBatchSize))
             Volatile.Write(ref _maxBatchSize, batch.Count);
-        var items = new T[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
-            items[i] = batch[i].Item;
         try
         {
-            var ids = await _commit(items, _stopping.Token).ConfigureAwait(false);
+            // The commit function reads the items during the call only.
+            var ids = await _commit(_items, _stopping.Token).ConfigureAwait(false);
             for (var i = 0; i < batch.Count; i++)
                 batch[i].Done.TrySetResult(ids[i]);
         }
@@ -111,6 +122,11 @@ public sealed class GroupCommit<T> : IAsyncDisposable
             // Nothing of a failed batch was committed; every caller in it hears so and may retry.
             foreach (var (_, done) in batch)
                 done.TrySetException(e);
+        }
+        finally
+        {
+            batch.Clear();
+            _items.Clear();
         }
     }
 
