@@ -61,7 +61,8 @@ public sealed class WebsocketMessages
     /// <summary>Frame that broadcasts a document update (sync message type 2).</summary>
     public static byte[] UpdateFrame(byte[] update)
     {
-        var w = new Lib0Writer();
+        // Two type bytes and the length's varint (at most 5 bytes for a frame of up to 4 GiB): one buffer, once.
+        var w = new Lib0Writer(update.Length + 8);
         w.WriteVarUint((ulong)MessageSync);
         SyncProtocol.WriteUpdate(w, update);
         return w.ToArray();

@@ -39,7 +39,9 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
     readonly Guid _epoch = Guid.NewGuid();
     readonly Dictionary<IDocumentListener, DateTimeOffset> _listeners = [];
 
-    string Id => this.GetPrimaryKeyString();
+    /// <summary>The document's id (the grain's key; Orleans decodes the key into a new string on every ask).</summary>
+    string Id => _id ??= this.GetPrimaryKeyString();
+    string? _id;
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
