@@ -20,6 +20,12 @@ public sealed class GroupCommit<T> : IAsyncDisposable
     readonly int _maxBatch;
     readonly CancellationTokenSource _stopping = new();
     readonly TaskCompletionSource _idleAfterDispose = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>
+    /// The batch being committed and its items, reused from batch to batch (batches never overlap): a keystroke
+    /// allocated both anew, and the runtime's collections pause every keystroke in flight (bench/Collab.Bench).
+    /// </summary>
+    readonly List<(T Item, TaskCompletionSource<long> Done)> _batch = new(16);
+    readonly List<T> _items = new(16);
     int _committing;
     volatile bool _disposed;
     int _maxBatchSize;
@@ -91,41 +97,33 @@ public sealed class GroupCommit<T> : IAsyncDisposable
             _idleAfterDispose.TrySetResult();
     }
 
-    /// <summary>
-    /// The batch being committed and its items, reused from batch to batch (batches never overlap): a keystroke
-    /// allocated both anew, and the runtime's collections pause every keystroke in flight (bench/Collab.Bench).
-    /// </summary>
-    readonly List<(T Item, TaskCompletionSource<long> Done)> _batch = new(16);
-    readonly List<T> _items = new(16);
-
     async Task CommitBatchAsync()
     {
-        var batch = _batch;
-        while (batch.Count < _maxBatch && _queue.TryDequeue(out var next))
+        while (_batch.Count < _maxBatch && _queue.TryDequeue(out var next))
         {
-            batch.Add(next);
+            _batch.Add(next);
             _items.Add(next.Item);
         }
-        if (batch.Count == 0)
+        if (_batch.Count == 0)
             return;
-        if (batch.Count > Volatile.Read(ref _maxBatchSize))
-            Volatile.Write(ref _maxBatchSize, batch.Count);
+        if (_batch.Count > Volatile.Read(ref _maxBatchSize))
+            Volatile.Write(ref _maxBatchSize, _batch.Count);
         try
         {
             // The commit function reads the items during the call only.
             var ids = await _commit(_items, _stopping.Token).ConfigureAwait(false);
-            for (var i = 0; i < batch.Count; i++)
-                batch[i].Done.TrySetResult(ids[i]);
+            for (var i = 0; i < _batch.Count; i++)
+                _batch[i].Done.TrySetResult(ids[i]);
         }
         catch (Exception e)
         {
             // Nothing of a failed batch was committed; every caller in it hears so and may retry.
-            foreach (var (_, done) in batch)
+            foreach (var (_, done) in _batch)
                 done.TrySetException(e);
         }
         finally
         {
-            batch.Clear();
+            _batch.Clear();
             _items.Clear();
         }
     }
