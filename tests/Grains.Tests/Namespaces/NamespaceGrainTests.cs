@@ -343,10 +343,7 @@ public sealed class NamespaceGrainTests(VibeClusterFixture fixture) : IClassFixt
         await ns.SetPolicyAsync(policy);
         var before = await TreeSnapshotAsync(ns);
 
-        var management = _grains.GetGrain<IManagementGrain>(0);
-        await management.ForceActivationCollection(TimeSpan.Zero);
-        var stats = await management.GetDetailedGrainStatistics([typeof(NamespaceGrain).FullName!]);
-        Assert.DoesNotContain(stats, s => s.GrainId == ns.GetGrainId());
+        await DeactivateAsync(ns);
 
         Assert.Equal(before, await TreeSnapshotAsync(ns));
         Assert.Equal("persisted ✓", (await Document(id, "/src/Main.tsx").GetTextAsync()).Text);
@@ -389,6 +386,76 @@ public sealed class NamespaceGrainTests(VibeClusterFixture fixture) : IClassFixt
         await ns.WriteAsync("/workspace/a.txt", Text("second"));
         Assert.Equal("second", Encoding.UTF8.GetString((await ns.ReadAsync("/workspace/a.txt")).Bytes));
         Assert.Equal("second", (await Document(id, "/a.txt").GetTextAsync()).Text);
+    }
+
+    /// <summary>The namespace's stored state version (the ETag: one more for every write of its state).</summary>
+    long StoredVersion(string id)
+    {
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection(fixture.Options.SqliteConnectionString);
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT version FROM orleans_storage WHERE grain_id_extension LIKE '%' || $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        return Convert.ToInt64(cmd.ExecuteScalar() ?? 0L);
+    }
+
+    async Task SizesAreAsync(INamespaceGrain ns, IReadOnlyList<string> paths, Func<int, long> size)
+    {
+        for (var waited = 0; ; waited += 20)
+        {
+            var stats = await Task.WhenAll(paths.Select(p => ns.StatAsync(p)));
+            if (stats.Select((e, i) => e.Size == size(i)).All(ok => ok))
+                return;
+            Assert.True(waited < 10_000, "sizes never reported: " + string.Join(", ", stats.Select(e => $"{e.Path} {e.Size}")));
+            await Task.Delay(20);
+        }
+    }
+
+    async Task DeactivateAsync(INamespaceGrain ns)
+    {
+        var management = _grains.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        var stats = await management.GetDetailedGrainStatistics([typeof(NamespaceGrain).FullName!]);
+        Assert.DoesNotContain(stats, s => s.GrainId == ns.GetGrainId());
+    }
+
+    [Fact]
+    public async Task Size_reports_of_many_documents_are_answered_at_once_and_written_together()
+    {
+        var (id, ns) = NewNamespace();
+        var paths = Enumerable.Range(0, 10).Select(i => $"/workspace/f{i}.txt").ToList();
+        foreach (var path in paths)
+            await ns.WriteAsync(path, Text("x"));
+        var before = StoredVersion(id);
+        var edited = DateTimeOffset.UtcNow.AddMinutes(1);
+
+        foreach (var (path, i) in paths.Select((p, i) => (p, i)))
+            await ns.DocumentEditedAsync(path, 100 + i, edited);
+
+        await SizesAreAsync(ns, paths, i => 100 + i);
+        for (var waited = TimeSpan.Zero; StoredVersion(id) == before; waited += TimeSpan.FromMilliseconds(50))
+        {
+            Assert.True(waited < NamespaceGrain.SizeReportWindow * 3, "the reports were never written");
+            await Task.Delay(50);
+        }
+        await Task.Delay(NamespaceGrain.SizeReportWindow);
+        Assert.Equal(before + 1, StoredVersion(id));
+
+        await DeactivateAsync(ns);
+        await SizesAreAsync(ns, paths, i => 100 + i);
+    }
+
+    [Fact]
+    public async Task Size_reports_still_waiting_are_written_when_the_namespace_deactivates()
+    {
+        var (_, ns) = NewNamespace();
+        await ns.WriteAsync("/workspace/a.txt", Text("x"));
+        await ns.DocumentEditedAsync("/workspace/a.txt", 4242, DateTimeOffset.UtcNow.AddMinutes(1));
+        await SizesAreAsync(ns, ["/workspace/a.txt"], _ => 4242);
+
+        await DeactivateAsync(ns);
+
+        Assert.Equal(4242, (await ns.StatAsync("/workspace/a.txt")).Size);
     }
 
     [Fact]
