@@ -160,6 +160,9 @@ public sealed class NamespaceGrain(
             foreach (var child in await service.ReadDirAsync(root))
                 await service.RemoveAsync(child.Path);
         }
+        // Size reports still waiting would write the cleared state back.
+        _sizeReports?.Dispose();
+        _sizeReports = null;
         await state.ClearStateAsync();
         _pending.Clear();
         DeactivateOnIdle();

@@ -388,16 +388,22 @@ public sealed class NamespaceGrainTests(VibeClusterFixture fixture) : IClassFixt
         Assert.Equal("second", (await Document(id, "/a.txt").GetTextAsync()).Text);
     }
 
-    /// <summary>The namespace's stored state version (the ETag: one more for every write of its state).</summary>
-    long StoredVersion(string id)
+    /// <summary>
+    /// The namespace's row in grain storage: its version (the ETag: one more for every write or clear of its state)
+    /// and whether it holds a state (a clear keeps the row without one).
+    /// </summary>
+    (long Version, bool HasState) Stored(string id)
     {
         using var db = new Microsoft.Data.Sqlite.SqliteConnection(fixture.Options.SqliteConnectionString);
         db.Open();
         using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT version FROM orleans_storage WHERE grain_id_extension LIKE '%' || $id";
+        cmd.CommandText = "SELECT version, payload IS NOT NULL FROM orleans_storage WHERE grain_id_extension LIKE '%' || $id";
         cmd.Parameters.AddWithValue("$id", id);
-        return Convert.ToInt64(cmd.ExecuteScalar() ?? 0L);
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetBoolean(1)) : (0, false);
     }
+
+    long StoredVersion(string id) => Stored(id).Version;
 
     async Task SizesAreAsync(INamespaceGrain ns, IReadOnlyList<string> paths, Func<int, long> size)
     {
@@ -456,6 +462,21 @@ public sealed class NamespaceGrainTests(VibeClusterFixture fixture) : IClassFixt
         await DeactivateAsync(ns);
 
         Assert.Equal(4242, (await ns.StatAsync("/workspace/a.txt")).Size);
+    }
+
+    [Fact]
+    public async Task A_destroyed_namespace_does_not_write_its_waiting_size_reports_back()
+    {
+        var (id, ns) = NewNamespace();
+        await ns.WriteAsync("/workspace/a.txt", Text("x"));
+        await ns.DocumentEditedAsync("/workspace/a.txt", 4242, DateTimeOffset.UtcNow.AddMinutes(1));
+        await SizesAreAsync(ns, ["/workspace/a.txt"], _ => 4242);
+
+        await ns.DestroyAsync();
+        await DeactivateAsync(ns);
+        await Task.Delay(NamespaceGrain.SizeReportWindow);
+
+        Assert.False(Stored(id).HasState, $"the destroyed namespace's state was written back (version {StoredVersion(id)})");
     }
 
     [Fact]
