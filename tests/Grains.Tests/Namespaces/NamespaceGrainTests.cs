@@ -451,13 +451,20 @@ public sealed class NamespaceGrainTests(VibeClusterFixture fixture) : IClassFixt
         await SizesAreAsync(ns, paths, i => 100 + i);
     }
 
-    [Fact]
-    public async Task Size_reports_still_waiting_are_written_when_the_namespace_deactivates()
+    /// <summary>A namespace with /workspace/a.txt reported at 4242 bytes, the report not yet written.</summary>
+    async Task<(string Id, INamespaceGrain Ns)> WithAWaitingSizeReportAsync()
     {
-        var (_, ns) = NewNamespace();
+        var (id, ns) = NewNamespace();
         await ns.WriteAsync("/workspace/a.txt", Text("x"));
         await ns.DocumentEditedAsync("/workspace/a.txt", 4242, DateTimeOffset.UtcNow.AddMinutes(1));
         await SizesAreAsync(ns, ["/workspace/a.txt"], _ => 4242);
+        return (id, ns);
+    }
+
+    [Fact]
+    public async Task Size_reports_still_waiting_are_written_when_the_namespace_deactivates()
+    {
+        var (_, ns) = await WithAWaitingSizeReportAsync();
 
         await DeactivateAsync(ns);
 
@@ -467,10 +474,7 @@ public sealed class NamespaceGrainTests(VibeClusterFixture fixture) : IClassFixt
     [Fact]
     public async Task A_destroyed_namespace_does_not_write_its_waiting_size_reports_back()
     {
-        var (id, ns) = NewNamespace();
-        await ns.WriteAsync("/workspace/a.txt", Text("x"));
-        await ns.DocumentEditedAsync("/workspace/a.txt", 4242, DateTimeOffset.UtcNow.AddMinutes(1));
-        await SizesAreAsync(ns, ["/workspace/a.txt"], _ => 4242);
+        var (id, ns) = await WithAWaitingSizeReportAsync();
 
         await ns.DestroyAsync();
         await DeactivateAsync(ns);
