@@ -186,6 +186,31 @@ public sealed class TypeTests
     }
 
     [Fact]
+    public void A_type_changed_as_a_list_and_by_key_in_one_transaction_reports_both_and_no_later_event_inherits_the_key()
+    {
+        // A list-only change is recorded with a set shared by all transactions; a key change on the same type must
+        // get a set of its own, or the key would leak into every later list-only event.
+        var doc = new Doc();
+        var element = doc.GetXmlElement("e");
+        var text = doc.GetText("t");
+        var events = new List<(bool List, string Keys)>();
+        element.Observe((e, _) => events.Add((e.ChildListChanged, string.Join(",", e.KeysChanged.Order()))));
+        var textKeys = new List<string>();
+        text.Observe((e, _) => textKeys.Add(string.Join(",", e.KeysChanged)));
+
+        doc.Transact(_ =>
+        {
+            element.Insert(0, new YXmlElement("p"));
+            element.SetAttribute("class", "a");
+        });
+        text.Insert(0, "x");
+        element.Insert(1, new YXmlElement("p"));
+
+        Assert.Equal([(true, "class"), (true, "")], events);
+        Assert.Equal([""], textKeys);
+    }
+
+    [Fact]
     public void Text_events_carry_quill_deltas_with_formatting()
     {
         var doc = new Doc();

@@ -140,11 +140,19 @@ public sealed class DeleteSet
     }
 
     /// <summary>Writes clients in descending id order, as yjs does for deterministic bytes.</summary>
+    /// <summary>Writes a delete set with no clients (what an insert-only change carries).</summary>
+    public static void WriteEmpty(IUpdateEncoder encoder) => encoder.Rest.WriteVarUint(0);
+
     public void Write(IUpdateEncoder encoder)
     {
         var rest = encoder.Rest;
         rest.WriteVarUint((ulong)Clients.Count);
-        foreach (var client in Clients.Keys.OrderByDescending(c => c))
+        if (Clients.Count == 0) return;
+        var clients = new long[Clients.Count];
+        Clients.Keys.CopyTo(clients, 0);
+        // Highest client first, as yjs writes them.
+        Array.Sort(clients, static (a, b) => b.CompareTo(a));
+        foreach (var client in clients)
         {
             var ranges = Clients[client];
             encoder.ResetDsCurVal();

@@ -98,7 +98,11 @@ public sealed class Doc
         return result;
     }
 
-    internal void Transact(Action<Transaction> action, object? origin, bool local)
+    internal void Transact(Action<Transaction> action, object? origin, bool local) =>
+        Transact(action, static (tx, run) => run(tx), origin, local);
+
+    /// <summary>As <see cref="Transact(Action{Transaction}, object?, bool)"/>, with the action's state passed in (no closure per call).</summary>
+    internal void Transact<TState>(TState state, Action<Transaction, TState> action, object? origin, bool local)
     {
         var initial = false;
         if (_transaction == null)
@@ -110,7 +114,7 @@ public sealed class Doc
         }
         try
         {
-            action(_transaction);
+            action(_transaction, state);
         }
         finally
         {
@@ -189,17 +193,16 @@ public sealed class Doc
                 first ??= e;
             }
         }
-        _cleanups = new List<Transaction>();
+        _cleanups.Clear();
         if (first != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
     }
 
     private void CleanupTransaction(Transaction tx)
     {
         var store = Store;
-        var ds = tx.DeleteSet;
         try
         {
-            ds.SortAndMerge();
+            if (tx.HasDeletes) tx.DeleteSet.SortAndMerge();
             tx.AfterState = store.GetStateVector();
             foreach (var (type, subs) in tx.Changed)
             {
@@ -211,10 +214,10 @@ public sealed class Doc
         }
         finally
         {
-            if (ds.Clients.Count > 0)
+            if (tx.HasDeletes)
             {
-                if (Gc) TryGcDeleteSet(ds, store, GcFilter);
-                TryMergeDeleteSet(ds, store);
+                if (Gc) TryGcDeleteSet(tx.DeleteSet, store, GcFilter);
+                TryMergeDeleteSet(tx.DeleteSet, store);
             }
             foreach (var (client, clock) in tx.AfterState)
             {

@@ -18,10 +18,18 @@ public sealed class Transaction
     public object? Origin { get; }
     /// <summary>True when the change was made by this peer rather than applied from an update.</summary>
     public bool Local { get; internal set; }
-    public DeleteSet DeleteSet { get; } = new();
+    private DeleteSet? _deleteSet;
+    /// <summary>What this transaction deleted (made on first use: most transactions only insert).</summary>
+    public DeleteSet DeleteSet => _deleteSet ??= new();
+    internal bool HasDeletes => _deleteSet is { IsEmpty: false };
     public Dictionary<long, long> BeforeState { get; }
-    public Dictionary<long, long> AfterState { get; internal set; } = new();
-    /// <summary>Types changed in this transaction with the map keys touched (null for list changes).</summary>
+    /// <summary>The state vector once the transaction ended; empty until its cleanup (never written to before then).</summary>
+    public Dictionary<long, long> AfterState { get; internal set; } = NoState;
+    private static readonly Dictionary<long, long> NoState = new();
+    /// <summary>
+    /// Types changed in this transaction with the map keys touched (null for list changes). A type changed only as a
+    /// list shares one set holding null; treat the sets as read-only.
+    /// </summary>
     public Dictionary<AbstractType, HashSet<string?>> Changed { get; } = new(ReferenceEqualityComparer.Instance);
     /// <summary>Changed types together with every ancestor, each with the events that reached it.</summary>
     private Dictionary<AbstractType, List<YEvent>>? _changedParentTypes;
@@ -42,6 +50,8 @@ public sealed class Transaction
     /// <summary>The v1 update this transaction produced (null when it changed nothing); final once cleanup ran.</summary>
     public byte[]? EncodeUpdate() => Updates.UpdateWriter.EncodeTransaction(this);
 
+    private static readonly HashSet<string?> ListChangeOnly = [null];
+
     internal long BeforeStateOf(long client) => BeforeState.TryGetValue(client, out var c) ? c : 0;
 
     internal void AddChangedType(AbstractType type, string? parentSub)
@@ -51,10 +61,14 @@ public sealed class Transaction
         {
             if (!Changed.TryGetValue(type, out var set))
             {
-                set = new HashSet<string?>();
-                Changed[type] = set;
+                // Most changes are to a list (a text): one shared set, not a new one per transaction.
+                Changed[type] = parentSub is null ? ListChangeOnly : new HashSet<string?> { parentSub };
             }
-            set.Add(parentSub);
+            else if (!set.Contains(parentSub))
+            {
+                if (ReferenceEquals(set, ListChangeOnly)) Changed[type] = new HashSet<string?> { null, parentSub };
+                else set.Add(parentSub);
+            }
         }
     }
 }

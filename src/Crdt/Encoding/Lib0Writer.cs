@@ -14,6 +14,12 @@ public sealed class Lib0Writer
 
     public int Length => _length;
 
+    /// <summary>How many bytes the buffer holds before it grows.</summary>
+    public int Capacity => _buffer.Length;
+
+    /// <summary>Empties the writer and keeps its buffer, for a writer that is used again.</summary>
+    public void Clear() => _length = 0;
+
     public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);

@@ -7,18 +7,28 @@ namespace Vibe.Crdt.Updates;
 /// <summary>A fully decoded and validated update: structs per client (ascending clock) and a delete set.</summary>
 internal sealed class ParsedUpdate
 {
-    public Dictionary<long, List<AbstractStruct>> Structs { get; } = new();
-    public DeleteSet DeleteSet { get; set; } = new();
+    public Dictionary<long, List<AbstractStruct>> Structs { get; }
+    public DeleteSet DeleteSet { get; set; }
+
+    public ParsedUpdate() : this(new(), null, new DeleteSet()) { }
 
     /// <summary>Structs in the order the update lists them (a client may appear in several blocks).</summary>
-    public List<AbstractStruct> Flat { get; } = new();
+    public List<AbstractStruct> Flat => _flat ??= new();
+    private List<AbstractStruct>? _flat;
+
+    private ParsedUpdate(Dictionary<long, List<AbstractStruct>> structs, List<AbstractStruct>? flat, DeleteSet deleteSet)
+    {
+        Structs = structs;
+        _flat = flat;
+        DeleteSet = deleteSet;
+    }
 
     public static ParsedUpdate Read(IUpdateDecoder decoder, bool keepFlat = false)
     {
-        var update = new ParsedUpdate();
-        ReadStructs(decoder, update.Structs, keepFlat ? update.Flat : null);
-        update.DeleteSet = DeleteSet.Read(decoder);
-        return update;
+        var structs = new Dictionary<long, List<AbstractStruct>>();
+        var flat = keepFlat ? new List<AbstractStruct>() : null;
+        ReadStructs(decoder, structs, flat);
+        return new ParsedUpdate(structs, flat, DeleteSet.Read(decoder));
     }
 
     private static void ReadStructs(IUpdateDecoder decoder, Dictionary<long, List<AbstractStruct>> clientRefs, List<AbstractStruct>? flat)

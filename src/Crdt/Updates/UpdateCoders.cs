@@ -52,7 +52,12 @@ public interface IUpdateDecoder
 
 public sealed class UpdateEncoderV1 : IUpdateEncoder
 {
-    public Lib0Writer Rest { get; set; } = new();
+    public UpdateEncoderV1() : this(new Lib0Writer()) { }
+
+    /// <summary>An encoder writing into <paramref name="rest"/> (a reused buffer).</summary>
+    public UpdateEncoderV1(Lib0Writer rest) => Rest = rest;
+
+    public Lib0Writer Rest { get; set; }
 
     public void WriteLeftId(Id id)
     {

@@ -84,17 +84,19 @@ internal static class UpdateIntegrator
         var current = NextTarget();
         if (current == null) return null;
 
-        var restStructs = new PendingStructs();
+        // Made only when something cannot be integrated yet; the store's state is the local clock (no map of its own).
+        PendingStructs? restStructs = null;
         var stack = new List<AbstractStruct>();
-        var state = new Dictionary<long, long>();
 
         void UpdateMissing(long client, long clock)
         {
+            restStructs ??= new PendingStructs();
             if (!restStructs.Missing.TryGetValue(client, out var m) || m > clock) restStructs.Missing[client] = clock;
         }
 
         void AddStackToRest()
         {
+            restStructs ??= new PendingStructs();
             foreach (var item in stack)
             {
                 var client = item.Id.Client;
@@ -117,12 +119,7 @@ internal static class UpdateIntegrator
         {
             if (head is not SkipStruct)
             {
-                if (!state.TryGetValue(head.Id.Client, out var localClock))
-                {
-                    localClock = store.GetState(head.Id.Client);
-                    state[head.Id.Client] = localClock;
-                }
-                var offset = localClock - head.Id.Clock;
+                var offset = store.GetState(head.Id.Client) - head.Id.Clock;
                 if (offset < 0)
                 {
                     stack.Add(head);
@@ -149,7 +146,6 @@ internal static class UpdateIntegrator
                     else if (offset == 0 || offset < head.Length)
                     {
                         head.Integrate(tx, offset);
-                        state[head.Id.Client] = head.Id.Clock + head.Length;
                     }
                 }
             }
@@ -169,7 +165,7 @@ internal static class UpdateIntegrator
                 head = current.Refs[current.I++];
             }
         }
-        return restStructs.Structs.Count > 0 ? restStructs : null;
+        return restStructs is { Structs.Count: > 0 } ? restStructs : null;
     }
 
     /// <summary>Deletes what the set names; returns the part referring to content not received yet.</summary>

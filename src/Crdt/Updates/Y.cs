@@ -10,14 +10,14 @@ public static class Y
     public static void ApplyUpdate(Doc doc, byte[] update, object? origin = null)
     {
         var parsed = Parse(update, v2: false);
-        doc.Transact(tx => UpdateIntegrator.Apply(tx, parsed), origin, false);
+        doc.Transact(parsed, static (tx, parsed) => UpdateIntegrator.Apply(tx, parsed), origin, false);
     }
 
     /// <summary>Applies a v2 update; malformed input throws <see cref="CrdtFormatException"/> and leaves the document untouched.</summary>
     public static void ApplyUpdateV2(Doc doc, byte[] update, object? origin = null)
     {
         var parsed = Parse(update, v2: true);
-        doc.Transact(tx => UpdateIntegrator.Apply(tx, parsed), origin, false);
+        doc.Transact(parsed, static (tx, parsed) => UpdateIntegrator.Apply(tx, parsed), origin, false);
     }
 
     internal static ParsedUpdate Parse(byte[] update, bool v2, bool keepFlat = false)

@@ -9,7 +9,7 @@ using Vibe.Grains.Documents.Log;
 namespace Vibe.Grains.Documents;
 
 /// <summary>What one frame did: replies for the sender, what to persist and broadcast, or why it was refused.</summary>
-public sealed record FrameOutcome(
+public readonly record struct FrameOutcome(
     IReadOnlyList<byte[]> Replies,
     byte[]? UpdateToPersist,
     byte[]? UpdateToBroadcast,
@@ -31,10 +31,20 @@ public sealed class CollabDocument
 
     readonly Dictionary<string, HashSet<long>> _awarenessClients = new(StringComparer.Ordinal);
 
+    /// <summary>Set while this class applies a change: the update the document emitted, merged if it emitted several.</summary>
+    byte[]? _captured;
+    bool _capturing;
+
     CollabDocument(Doc doc, TimeProvider time)
     {
         Doc = doc;
         Awareness = new Awareness(doc, time);
+        // One standing handler instead of one subscribed per change: a keystroke allocates no delegate for it.
+        Doc.Update += (update, _, _) =>
+        {
+            if (_capturing)
+                _captured = _captured is null ? update : Y.MergeUpdates([_captured, update]);
+        };
     }
 
     public Doc Doc { get; }
@@ -198,43 +208,36 @@ public sealed class CollabDocument
     {
         // Validate first on a copy of the text, so a bad edit leaves the document untouched.
         TextDiff.Apply(Text, edits);
-        byte[]? captured = null;
-        void OnUpdate(byte[] update, object? origin, Transaction _) => captured = update;
-        Doc.Update += OnUpdate;
-        try
+        return Capturing(edits, static (document, edits) => document.Doc.Transact(_ =>
         {
-            Doc.Transact(_ =>
+            foreach (var edit in edits)
             {
-                foreach (var edit in edits)
-                {
-                    if (edit.DeleteCount > 0)
-                        Content.Delete(edit.Position, edit.DeleteCount);
-                    if (!string.IsNullOrEmpty(edit.Insert))
-                        Content.Insert(edit.Position, edit.Insert);
-                }
-            }, ServerOrigin);
-        }
-        finally
-        {
-            Doc.Update -= OnUpdate;
-        }
-        return captured;
+                if (edit.DeleteCount > 0)
+                    document.Content.Delete(edit.Position, edit.DeleteCount);
+                if (!string.IsNullOrEmpty(edit.Insert))
+                    document.Content.Insert(edit.Position, edit.Insert);
+            }
+        }, ServerOrigin));
     }
 
-    byte[]? ApplyCapturing(byte[] update, object? origin)
+    byte[]? ApplyCapturing(byte[] update, object? origin) =>
+        Capturing((update, origin), static (document, change) => Y.ApplyUpdate(document.Doc, change.update, change.origin));
+
+    /// <summary>Runs <paramref name="change"/> and returns the update the document emitted for it (null: nothing changed).</summary>
+    byte[]? Capturing<TState>(TState state, Action<CollabDocument, TState> change)
     {
-        byte[]? captured = null;
-        void OnUpdate(byte[] u, object? o, Transaction _) => captured = captured is null ? u : Y.MergeUpdates([captured, u]);
-        Doc.Update += OnUpdate;
+        _captured = null;
+        _capturing = true;
         try
         {
-            Y.ApplyUpdate(Doc, update, origin);
+            change(this, state);
+            return _captured;
         }
         finally
         {
-            Doc.Update -= OnUpdate;
+            _capturing = false;
+            _captured = null;
         }
-        return captured;
     }
 
     static FrameOutcome Refused(string code, string message, params byte[][] replies) =>
