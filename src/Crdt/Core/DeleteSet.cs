@@ -139,10 +139,10 @@ public sealed class DeleteSet
         }
     }
 
-    /// <summary>Writes clients in descending id order, as yjs does for deterministic bytes.</summary>
     /// <summary>Writes a delete set with no clients (what an insert-only change carries).</summary>
     public static void WriteEmpty(IUpdateEncoder encoder) => encoder.Rest.WriteVarUint(0);
 
+    /// <summary>Writes clients in descending id order, as yjs does for deterministic bytes.</summary>
     public void Write(IUpdateEncoder encoder)
     {
         var rest = encoder.Rest;
@@ -150,7 +150,6 @@ public sealed class DeleteSet
         if (Clients.Count == 0) return;
         var clients = new long[Clients.Count];
         Clients.Keys.CopyTo(clients, 0);
-        // Highest client first, as yjs writes them.
         Array.Sort(clients, static (a, b) => b.CompareTo(a));
         foreach (var client in clients)
         {

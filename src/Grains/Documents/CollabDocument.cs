@@ -208,16 +208,18 @@ public sealed class CollabDocument
     {
         // Validate first on a copy of the text, so a bad edit leaves the document untouched.
         TextDiff.Apply(Text, edits);
-        return Capturing(edits, static (document, edits) => document.Doc.Transact(_ =>
+        return Capturing(edits, static (document, edits) => document.Doc.Transact(_ => document.EditContent(edits), ServerOrigin));
+    }
+
+    void EditContent(IReadOnlyList<TextEdit> edits)
+    {
+        foreach (var edit in edits)
         {
-            foreach (var edit in edits)
-            {
-                if (edit.DeleteCount > 0)
-                    document.Content.Delete(edit.Position, edit.DeleteCount);
-                if (!string.IsNullOrEmpty(edit.Insert))
-                    document.Content.Insert(edit.Position, edit.Insert);
-            }
-        }, ServerOrigin));
+            if (edit.DeleteCount > 0)
+                Content.Delete(edit.Position, edit.DeleteCount);
+            if (!string.IsNullOrEmpty(edit.Insert))
+                Content.Insert(edit.Position, edit.Insert);
+        }
     }
 
     byte[]? ApplyCapturing(byte[] update, object? origin) =>
