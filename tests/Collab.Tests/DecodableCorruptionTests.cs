@@ -13,11 +13,14 @@ namespace Vibe.Collab.Tests;
 /// </summary>
 public sealed class DecodableCorruptionTests
 {
-    // Known gap (seeds 39 and 58 reproduce it): the in-memory text and the re-encoded state disagree after some
-    // decodable corrupt updates, so REST and a joining peer see different texts. A writer could already trash
-    // the text, but not make server and clients diverge. yjs 13.6.33 itself behaves the same (32 of 300 seeds of
-    // this fuzz diverge under node), so the fix is server-side validation of updates, not Vibe.Crdt parity.
-    [Fact(Skip = "Known gap: decodable corrupt updates can make the text differ from the encoded state; see comment")]
+    // Known gap, narrowed: an item whose right origin is not right of its origin is now refused (Vibe.Crdt,
+    // RobustDecodingTests), which took the diverging seeds of this fuzz from 14 to 6 of 300 (39, 58, 93, 97 and
+    // others now pass). Left: seeds 131, 228, 244, 248, 281, 288. Seed 131 goes through a struct parked as pending:
+    // a corrupt clock makes it wait for content, a later update supplies that content, and the pending struct ends
+    // up in the encoded state but not in the text (the others are not analysed yet). yjs 13.6.33 itself diverges on
+    // 32 of 300 seeds of this fuzz under node. A likely fix: the server refuses updates it cannot apply at once
+    // instead of parking them (its clients sync with it first, so a valid update never waits).
+    [Fact(Skip = "Known gap: decodable corrupt updates parked as pending can make the text differ from the encoded state; see comment")]
     public void Accepted_corrupt_updates_keep_the_text_equal_to_the_encoded_state()
     {
         var failures = new List<string>();

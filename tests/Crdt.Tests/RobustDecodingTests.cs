@@ -207,4 +207,57 @@ public sealed class RobustDecodingTests
         Assert.Throws<CrdtFormatException>(() => Y.ApplyUpdateV2(doc, w.ToArray()));
         Assert.Empty(doc.Store.Clients);
     }
+
+    /// <summary>A one-character insert by client 2 between the characters <paramref name="origin"/> and <paramref name="rightOrigin"/> of client 1.</summary>
+    private static byte[] InsertBetween(long originClock, long rightOriginClock)
+    {
+        var w = new Lib0Writer();
+        w.WriteVarUint(1UL); // clients
+        w.WriteVarUint(1UL); // structs of client 2
+        w.WriteVarUint(2UL);
+        w.WriteVarUint(0UL); // clock
+        w.WriteByte(0x80 | 0x40 | 4); // origin, right origin, string content
+        w.WriteVarUint(1UL);
+        w.WriteVarUint((ulong)originClock);
+        w.WriteVarUint(1UL);
+        w.WriteVarUint((ulong)rightOriginClock);
+        w.WriteVarString("X");
+        w.WriteVarUint(0UL); // no deletions
+        return w.ToArray();
+    }
+
+    private static Doc Typed(Action<Types.YText> type)
+    {
+        var doc = new Doc(new DocOptions { ClientId = 1 });
+        type(doc.GetText("text"));
+        return doc;
+    }
+
+    [Fact]
+    public void An_item_between_its_neighbours_applies_even_when_the_right_one_is_older()
+    {
+        // "b" typed first (1:0), then "a" before it (1:1): the list is a(1:1) b(1:0), so origin 1:1 and right
+        // origin 1:0 are in order although the right one's clock is lower.
+        var doc = Typed(t => { t.Insert(0, "b"); t.Insert(0, "a"); });
+        Y.ApplyUpdate(doc, InsertBetween(1, 0));
+        Assert.Equal("aXb", doc.GetText("text").ToString());
+        var plain = Typed(t => t.Insert(0, "abc"));
+        Y.ApplyUpdate(plain, InsertBetween(0, 1));
+        Assert.Equal("aXbc", plain.GetText("text").ToString());
+    }
+
+    [Theory]
+    [InlineData(1, 1)] // origin and right origin the same character
+    [InlineData(2, 0)] // right origin left of the origin
+    public void An_item_whose_right_origin_is_not_right_of_its_origin_is_refused_and_changes_nothing(long origin, long rightOrigin)
+    {
+        // Such an update decodes, but yjs would link the item between the wrong neighbours and the text would stop
+        // matching the document's own encoding (found by bit-flipping updates, Collab.Tests' DecodableCorruptionTests).
+        var doc = Typed(t => t.Insert(0, "abc"));
+        var before = Y.EncodeStateAsUpdate(doc);
+        var error = Assert.Throws<CrdtFormatException>(() => Y.ApplyUpdate(doc, InsertBetween(origin, rightOrigin)));
+        Assert.Contains("origin", error.Message);
+        Assert.Equal(before, Y.EncodeStateAsUpdate(doc));
+        Assert.Equal("abc", doc.GetText("text").ToString());
+    }
 }

@@ -91,6 +91,9 @@ internal sealed class ParsedUpdate
         if (origin is { } o && o.Client == id.Client && o.Clock >= id.Clock) throw new CrdtFormatException("Origin refers to later content of the same client");
         if (rightOrigin is { } ro && ro.Client == id.Client && ro.Clock >= id.Clock) throw new CrdtFormatException("Right origin refers to later content of the same client");
         if (parentRef is Id p && p.Client == id.Client && p.Clock >= id.Clock) throw new CrdtFormatException("Parent refers to later content of the same client");
+        // Origin is the character left of the insertion, right origin the one right of it: never the same one. Yjs
+        // would link the item to one neighbour on both sides and the list would no longer match its encoding.
+        if (origin is { } left && rightOrigin is { } right && left == right) throw new CrdtFormatException("Origin and right origin are the same character");
         var content = ReadContent(decoder, info & 0x1F);
         return new Item(id, null, origin, null, rightOrigin, null, parentSub, content) { ParentRef = parentRef };
     }

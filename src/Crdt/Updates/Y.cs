@@ -10,6 +10,7 @@ public static class Y
     public static void ApplyUpdate(Doc doc, byte[] update, object? origin = null)
     {
         var parsed = Parse(update, v2: false);
+        UpdateIntegrator.RequireOrderedOrigins(doc.Store, parsed);
         doc.Transact(parsed, static (tx, parsed) => UpdateIntegrator.Apply(tx, parsed), origin, false);
     }
 
@@ -17,6 +18,7 @@ public static class Y
     public static void ApplyUpdateV2(Doc doc, byte[] update, object? origin = null)
     {
         var parsed = Parse(update, v2: true);
+        UpdateIntegrator.RequireOrderedOrigins(doc.Store, parsed);
         doc.Transact(parsed, static (tx, parsed) => UpdateIntegrator.Apply(tx, parsed), origin, false);
     }
 
