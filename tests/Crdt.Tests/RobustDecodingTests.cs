@@ -260,4 +260,19 @@ public sealed class RobustDecodingTests
         Assert.Equal(before, Y.EncodeStateAsUpdate(doc));
         Assert.Equal("abc", doc.GetText("text").ToString());
     }
+
+    [Fact]
+    public void An_item_whose_neighbours_are_in_two_different_texts_is_refused_and_changes_nothing()
+    {
+        var doc = new Doc(new DocOptions { ClientId = 1 });
+        doc.GetText("text").Insert(0, "ab"); // 1:0, 1:1
+        doc.GetText("other").Insert(0, "cd"); // 1:2, 1:3
+        doc.ClientId = 3;
+        doc.GetText("text").Insert(2, "z"); // 3:0, so the origin's item has a right neighbour
+        var before = Y.EncodeStateAsUpdate(doc);
+        Assert.Throws<CrdtFormatException>(() => Y.ApplyUpdate(doc, InsertBetween(0, 3)));
+        Assert.Equal(before, Y.EncodeStateAsUpdate(doc));
+        Assert.Equal("abz", doc.GetText("text").ToString());
+        Assert.Equal("cd", doc.GetText("other").ToString());
+    }
 }

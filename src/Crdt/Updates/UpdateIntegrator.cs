@@ -14,7 +14,7 @@ internal static class UpdateIntegrator
     }
 
     /// <summary>
-    /// Refuses an update with an item whose right origin is not to the right of its origin in this document, before
+    /// Refuses an update with an item whose right origin is not to the right of its origin in the same list of this document, before
     /// anything is applied. Both are characters every replica orders the same way, so a valid update always passes;
     /// a corrupt one (a flipped bit in a clock, say) would be linked between the wrong neighbours, and the document's
     /// text would no longer be what its own encoding decodes to. Items whose neighbours have not arrived yet are
@@ -35,14 +35,24 @@ internal static class UpdateIntegrator
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="right"/> comes after <paramref name="left"/> in their list. Walks right from both at once,
+    /// so it costs the distance between them, not the length of the list: from left one meets right, or from right
+    /// one meets left (or the end).
+    /// </summary>
     private static bool IsLeftOf(Item left, long leftClock, Item right, long rightClock)
     {
         if (ReferenceEquals(left, right)) return leftClock < rightClock;
-        for (var o = left.Right; o != null; o = o.Right)
+        // Neighbours in different lists (or maps) are not an order at all.
+        if (!ReferenceEquals(left.Parent, right.Parent) || left.ParentSub != right.ParentSub) return false;
+        Item? fromLeft = left.Right, fromRight = right.Right;
+        while (true)
         {
-            if (ReferenceEquals(o, right)) return true;
+            if (fromLeft is null || ReferenceEquals(fromRight, left)) return false;
+            if (ReferenceEquals(fromLeft, right) || fromRight is null) return true;
+            fromLeft = fromLeft.Right;
+            fromRight = fromRight.Right;
         }
-        return false;
     }
 
     public static void Apply(Transaction tx, ParsedUpdate update)
