@@ -275,4 +275,55 @@ public sealed class RobustDecodingTests
         Assert.Equal("abz", doc.GetText("text").ToString());
         Assert.Equal("cd", doc.GetText("other").ToString());
     }
+
+    private static (Doc Server, Doc Writer) SyncedPair()
+    {
+        var server = new Doc(new DocOptions { ClientId = 1 });
+        server.GetText("text").Insert(0, "abc");
+        var writer = new Doc(new DocOptions { ClientId = 2 });
+        Y.ApplyUpdate(writer, Y.EncodeStateAsUpdate(server));
+        return (server, writer);
+    }
+
+    private static byte[] Change(Doc doc, Action<Types.YText> change)
+    {
+        byte[]? update = null;
+        void Capture(byte[] u, object? _, Transaction __) => update = u;
+        doc.Update += Capture;
+        change(doc.GetText("text"));
+        doc.Update -= Capture;
+        return update!;
+    }
+
+    [Fact]
+    public void A_complete_update_applies_even_when_its_parts_depend_on_each_other()
+    {
+        var (server, writer) = SyncedPair();
+        var first = Change(writer, t => t.Insert(1, "X"));
+        var third = new Doc(new DocOptions { ClientId = 3 });
+        Y.ApplyUpdate(third, Y.EncodeStateAsUpdate(writer));
+        var second = Change(third, t => t.Insert(2, "Y")); // its origin is the writer's X
+        Y.ApplyCompleteUpdate(server, Y.MergeUpdates([second, first]));
+        Assert.Equal("aXYbc", server.GetText("text").ToString());
+    }
+
+    [Fact]
+    public void An_update_that_would_wait_for_missing_content_is_refused_whole_by_ApplyCompleteUpdate()
+    {
+        var (server, writer) = SyncedPair();
+        Change(writer, t => t.Insert(1, "X")); // never sent
+        var gap = Change(writer, t => t.Insert(0, "Y")); // clock 1 of client 2: the server lacks clock 0
+        var stranger = new Doc(new DocOptions { ClientId = 9 });
+        Change(stranger, t => t.Insert(0, "Q"));
+        var deleteUnknown = Change(stranger, t => t.Delete(0, 1)); // deletes 9:0, which the server never got
+        var before = Y.EncodeStateAsUpdate(server);
+        foreach (var update in new[] { gap, deleteUnknown, Y.MergeUpdates([gap, Change(writer, t => t.Insert(0, "Z"))]) })
+        {
+            var error = Assert.Throws<CrdtMissingContentException>(() => Y.ApplyCompleteUpdate(server, update));
+            Assert.Contains("does not have", error.Message);
+            // The encoded state includes parked structs and deletions, so this also shows nothing was parked.
+            Assert.Equal(before, Y.EncodeStateAsUpdate(server));
+        }
+        Assert.Equal("abc", server.GetText("text").ToString());
+    }
 }

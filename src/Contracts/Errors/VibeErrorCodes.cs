@@ -31,6 +31,8 @@ public static class VibeErrorCodes
     public const string DocumentMalformedFrame = "doc.malformed_frame";
     public const string DocumentNotJoined = "doc.not_joined";
     public const string DocumentFrameTooLarge = "doc.frame_too_large";
+    /// <summary>An update refers to content the document does not have (a stale or corrupt client); nothing applied.</summary>
+    public const string DocumentUnknownContent = "doc.unknown_content";
 
     public const string Unauthenticated = "auth.required";
     public const string Forbidden = "auth.forbidden";

@@ -55,6 +55,49 @@ internal static class UpdateIntegrator
         }
     }
 
+    /// <summary>
+    /// Throws <see cref="CrdtMissingContentException"/> when any struct or deletion of the update would wait for content
+    /// that neither the store nor the update itself holds: a gap in a client's clocks (or a Skip), or an origin, right
+    /// origin or parent beyond what the two hold together.
+    /// </summary>
+    public static void RequireComplete(StructStore store, ParsedUpdate update)
+    {
+        // What each client will hold once the update's contiguous structs are in.
+        var reach = new Dictionary<long, long>();
+        foreach (var (client, structs) in update.Structs)
+        {
+            var state = store.GetState(client);
+            foreach (var s in structs)
+            {
+                if (s.Id.Clock > state || s is SkipStruct) throw new CrdtMissingContentException(client, state);
+                state = Math.Max(state, s.Id.Clock + s.Length);
+            }
+            reach[client] = state;
+        }
+        long Reach(long client) => reach.TryGetValue(client, out var clock) ? clock : store.GetState(client);
+        void Require(Id id)
+        {
+            if (id.Clock >= Reach(id.Client)) throw new CrdtMissingContentException(id.Client, id.Clock);
+        }
+        foreach (var structs in update.Structs.Values)
+        {
+            foreach (var s in structs)
+            {
+                if (s is not Item item) continue;
+                if (item.Origin is { } origin) Require(origin);
+                if (item.RightOrigin is { } rightOrigin) Require(rightOrigin);
+                if (item.ParentRef is Id parent) Require(parent);
+            }
+        }
+        foreach (var (client, ranges) in update.DeleteSet.Clients)
+        {
+            foreach (var range in ranges)
+            {
+                if (range.Clock + range.Length > Reach(client)) throw new CrdtMissingContentException(client, range.Clock + range.Length - 1);
+            }
+        }
+    }
+
     public static void Apply(Transaction tx, ParsedUpdate update)
     {
         var store = tx.Doc.Store;

@@ -14,6 +14,21 @@ public static class Y
         doc.Transact(parsed, static (tx, parsed) => UpdateIntegrator.Apply(tx, parsed), origin, false);
     }
 
+    /// <summary>
+    /// As <see cref="ApplyUpdate"/>, but all or nothing about dependencies: an update any part of which would have to
+    /// wait for content this document lacks throws <see cref="CrdtMissingContentException"/> and changes nothing.
+    /// For a hub whose peers sync with it first, a valid update never waits, so a waiting part can only be stale
+    /// (from another incarnation of the document) or corrupt; parked, it would show in the encoded state but not in
+    /// the content.
+    /// </summary>
+    public static void ApplyCompleteUpdate(Doc doc, byte[] update, object? origin = null)
+    {
+        var parsed = Parse(update, v2: false);
+        UpdateIntegrator.RequireOrderedOrigins(doc.Store, parsed);
+        UpdateIntegrator.RequireComplete(doc.Store, parsed);
+        doc.Transact(parsed, static (tx, parsed) => UpdateIntegrator.Apply(tx, parsed), origin, false);
+    }
+
     /// <summary>Applies a v2 update; malformed input throws <see cref="CrdtFormatException"/> and leaves the document untouched.</summary>
     public static void ApplyUpdateV2(Doc doc, byte[] update, object? origin = null)
     {

@@ -138,6 +138,10 @@ public sealed class CollabDocument
         {
             return Refused(Contracts.Errors.VibeErrorCodes.DocumentMalformedFrame, $"The frame is malformed and was not applied: {e.Message}");
         }
+        catch (CrdtMissingContentException e)
+        {
+            return Refused(Contracts.Errors.VibeErrorCodes.DocumentUnknownContent, $"The update was not applied: {e.Message}");
+        }
     }
 
     FrameOutcome ReceiveSync(Lib0Reader reader, bool canWrite)
@@ -223,7 +227,7 @@ public sealed class CollabDocument
     }
 
     byte[]? ApplyCapturing(byte[] update, object? origin) =>
-        Capturing((update, origin), static (document, change) => Y.ApplyUpdate(document.Doc, change.update, change.origin));
+        Capturing((update, origin), static (document, change) => Y.ApplyCompleteUpdate(document.Doc, change.update, change.origin));
 
     /// <summary>Runs <paramref name="change"/> and returns the update the document emitted for it (null: nothing changed).</summary>
     byte[]? Capturing<TState>(TState state, Action<CollabDocument, TState> change)
