@@ -62,8 +62,6 @@ internal static class UpdateIntegrator
     /// </summary>
     public static void RequireComplete(StructStore store, ParsedUpdate update)
     {
-        // What each client will hold once the update's contiguous structs are in.
-        var reach = new Dictionary<long, long>();
         foreach (var (client, structs) in update.Structs)
         {
             var state = store.GetState(client);
@@ -72,9 +70,15 @@ internal static class UpdateIntegrator
                 if (s.Id.Clock > state || s is SkipStruct) throw new CrdtMissingContentException(client, state);
                 state = Math.Max(state, s.Id.Clock + s.Length);
             }
-            reach[client] = state;
         }
-        long Reach(long client) => reach.TryGetValue(client, out var clock) ? clock : store.GetState(client);
+        // What a client will hold once the update is in: its structs are sorted and, as checked above, leave no gap.
+        long Reach(long client)
+        {
+            var state = store.GetState(client);
+            return update.Structs.TryGetValue(client, out var structs) && structs.Count > 0
+                ? Math.Max(state, structs[^1].Id.Clock + structs[^1].Length)
+                : state;
+        }
         void Require(Id id)
         {
             if (id.Clock >= Reach(id.Client)) throw new CrdtMissingContentException(id.Client, id.Clock);
