@@ -7,12 +7,7 @@ namespace Vibe.Crdt;
 public static class Y
 {
     /// <summary>Applies a v1 update. Malformed input throws <see cref="CrdtFormatException"/> and leaves the document untouched.</summary>
-    public static void ApplyUpdate(Doc doc, byte[] update, object? origin = null)
-    {
-        var parsed = Parse(update, v2: false);
-        UpdateIntegrator.RequireOrderedOrigins(doc.Store, parsed);
-        doc.Transact(parsed, static (tx, parsed) => UpdateIntegrator.Apply(tx, parsed), origin, false);
-    }
+    public static void ApplyUpdate(Doc doc, byte[] update, object? origin = null) => Apply(doc, update, origin, v2: false, complete: false);
 
     /// <summary>
     /// As <see cref="ApplyUpdate"/>, but all or nothing about dependencies: an update any part of which would have to
@@ -21,19 +16,17 @@ public static class Y
     /// (from another incarnation of the document) or corrupt; parked, it would show in the encoded state but not in
     /// the content.
     /// </summary>
-    public static void ApplyCompleteUpdate(Doc doc, byte[] update, object? origin = null)
-    {
-        var parsed = Parse(update, v2: false);
-        UpdateIntegrator.RequireOrderedOrigins(doc.Store, parsed);
-        UpdateIntegrator.RequireComplete(doc.Store, parsed);
-        doc.Transact(parsed, static (tx, parsed) => UpdateIntegrator.Apply(tx, parsed), origin, false);
-    }
+    public static void ApplyCompleteUpdate(Doc doc, byte[] update, object? origin = null) => Apply(doc, update, origin, v2: false, complete: true);
 
     /// <summary>Applies a v2 update; malformed input throws <see cref="CrdtFormatException"/> and leaves the document untouched.</summary>
-    public static void ApplyUpdateV2(Doc doc, byte[] update, object? origin = null)
+    public static void ApplyUpdateV2(Doc doc, byte[] update, object? origin = null) => Apply(doc, update, origin, v2: true, complete: false);
+
+    /// <summary>Decodes and checks the whole update first, so a refused one changes nothing; then applies it in one transaction.</summary>
+    private static void Apply(Doc doc, byte[] update, object? origin, bool v2, bool complete)
     {
-        var parsed = Parse(update, v2: true);
+        var parsed = Parse(update, v2);
         UpdateIntegrator.RequireOrderedOrigins(doc.Store, parsed);
+        if (complete) UpdateIntegrator.RequireComplete(doc.Store, parsed);
         doc.Transact(parsed, static (tx, parsed) => UpdateIntegrator.Apply(tx, parsed), origin, false);
     }
 
