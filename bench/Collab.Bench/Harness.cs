@@ -8,7 +8,7 @@ using Vibe.Grains.Identity;
 
 namespace Vibe.Collab.Bench;
 
-public sealed record Settings(int Editors, int Documents, int Rate, int Seconds, int Warmup, int Rounds, string? Only, string? TraceDir)
+public sealed record Settings(int Editors, int Documents, int Rate, int Seconds, int Warmup, int Rounds, string? Only, string? TraceDir, bool Control)
 {
     public static Settings Parse(string[] args)
     {
@@ -22,7 +22,7 @@ public sealed record Settings(int Editors, int Documents, int Rate, int Seconds,
             var i = Array.IndexOf(args, "--" + name);
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         }
-        return new Settings(Get("editors", 50), Get("documents", 10), Get("rate", 5), Get("seconds", 30), Get("warmup", 5), Get("rounds", 3), Text("only"), Text("trace"));
+        return new Settings(Get("editors", 50), Get("documents", 10), Get("rate", 5), Get("seconds", 30), Get("warmup", 5), Get("rounds", 3), Text("only"), Text("trace"), args.Contains("--control"));
     }
 }
 
@@ -213,6 +213,15 @@ public static class Harness
     }
 }
 
+/// <summary>The servers the benchmark knows, by the labels its rows and JSON use.</summary>
+public static class Servers
+{
+    public const string Vibe = "vibe";
+    public const string Reference = "y-websocket-server";
+    /// <summary>bench/Collab.Relay: the reference's relay on Vibe's stack, without Orleans or the update log (<c>--control</c>).</summary>
+    public const string Control = "dotnet-relay";
+}
+
 public static class Report
 {
     /// <summary>
@@ -241,20 +250,29 @@ public static class Report
             copy.Remove("latencies");
             return (JsonNode)copy;
         })]);
-        if (pooled.Count == 2)
+        // The verdict: Vibe against the reference; with --control, also the control against the reference.
+        static double? Ratio(JsonNode? a, JsonNode? b) =>
+            a is null || b is null || b.GetValue<double>() == 0 ? null : Math.Round(a.GetValue<double>() / b.GetValue<double>(), 2);
+        JsonObject? Ratios(string label)
         {
-            static double? Ratio(JsonNode? a, JsonNode? b) =>
-                a is null || b is null || b.GetValue<double>() == 0 ? null : Math.Round(a.GetValue<double>() / b.GetValue<double>(), 2);
-            summary["ratio"] = new JsonObject
+            var a = pooled.FirstOrDefault(r => (string)r["label"]! == label);
+            var b = pooled.FirstOrDefault(r => (string)r["label"]! == Servers.Reference);
+            if (a is null || b is null)
+                return null;
+            return new JsonObject
             {
-                ["p50"] = Ratio(pooled[0]["p50"], pooled[1]["p50"]),
-                ["p95"] = Ratio(pooled[0]["p95"], pooled[1]["p95"]),
-                ["p99"] = Ratio(pooled[0]["p99"], pooled[1]["p99"]),
-                ["updatesPerSecond"] = Ratio(pooled[0]["updatesPerSecond"], pooled[1]["updatesPerSecond"]),
-                ["serverCpuSeconds"] = Ratio(pooled[0]["serverCpuSeconds"], pooled[1]["serverCpuSeconds"]),
-                ["serverRssMiBPeak"] = Ratio(pooled[0]["serverRssMiBPeak"], pooled[1]["serverRssMiBPeak"]),
+                ["p50"] = Ratio(a["p50"], b["p50"]),
+                ["p95"] = Ratio(a["p95"], b["p95"]),
+                ["p99"] = Ratio(a["p99"], b["p99"]),
+                ["updatesPerSecond"] = Ratio(a["updatesPerSecond"], b["updatesPerSecond"]),
+                ["serverCpuSeconds"] = Ratio(a["serverCpuSeconds"], b["serverCpuSeconds"]),
+                ["serverRssMiBPeak"] = Ratio(a["serverRssMiBPeak"], b["serverRssMiBPeak"]),
             };
         }
+        if (Ratios(Servers.Vibe) is { } ratio)
+            summary["ratio"] = ratio;
+        if (Ratios(Servers.Control) is { } control)
+            summary["controlRatio"] = control;
         Console.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
     }
 
