@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Vibe.Grains.Identity;
 using Vibe.Web;
+using Vibe.Testing;
 
 namespace Vibe.Collab.Tests;
 
@@ -24,12 +25,36 @@ public sealed class VibeNode : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var previewPort = Ports.Free();
+        // The silo's ports are chosen before it binds them; should one be taken meanwhile, start again on new ones.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartAsync();
+                return;
+            }
+            catch (Exception e) when (attempt < 3 && FreePorts.IsAddressInUse(e))
+            {
+                try
+                {
+                    await StopAsync();
+                }
+                catch (Exception)
+                {
+                    // A node that never finished starting may not stop cleanly; its ports are released either way.
+                }
+            }
+        }
+    }
+
+    async Task StartAsync()
+    {
+        var previewPort = FreePorts.Next();
         _app = await VibeHost.BuildAsync([
             "--urls=http://127.0.0.1:0",
             $"--Vibe:DataDir={DataDir}",
-            $"--Vibe:SiloPort={Ports.Free()}",
-            $"--Vibe:GatewayPort={Ports.Free()}",
+            $"--Vibe:SiloPort={FreePorts.Next()}",
+            $"--Vibe:GatewayPort={FreePorts.Next()}",
             $"--Vibe:PreviewUrl=http://127.0.0.1:{previewPort}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore.SignalR=Debug",
@@ -53,12 +78,23 @@ public sealed class VibeNode : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        await StopAsync();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+    }
+
+    async Task StopAsync()
+    {
+        if (_app is null)
+            return;
+        try
         {
             await _app.StopAsync();
-            await _app.DisposeAsync();
         }
-        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+        finally
+        {
+            await _app.DisposeAsync();
+            _app = null;
+        }
     }
 
     sealed record Session(string Token);
@@ -94,14 +130,4 @@ public sealed record User(NostrEventSigner Signer, HttpClient Http, string Token
     }
 
     sealed record Project(string Id);
-}
-
-public static class Ports
-{
-    public static int Free()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

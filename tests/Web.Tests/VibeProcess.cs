@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Vibe.Grains.Identity;
+using Vibe.Testing;
 
 namespace Vibe.Web.Tests;
 
@@ -59,7 +60,7 @@ public sealed class VibeProcess : IAsyncDisposable
 
     static async Task<VibeProcess> StartOnceAsync(string dataDir, string workingDirectory, CancellationToken ct)
     {
-        var port = VibeWebFactory.FreePort();
+        var port = FreePorts.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -72,9 +73,9 @@ public sealed class VibeProcess : IAsyncDisposable
             WebDll,
             "--urls", $"http://127.0.0.1:{port}",
             $"--Vibe:DataDir={dataDir}",
-            $"--Vibe:SiloPort={VibeWebFactory.FreePort()}",
-            $"--Vibe:GatewayPort={VibeWebFactory.FreePort()}",
-            $"--Vibe:PreviewUrl=http://127.0.0.1:{VibeWebFactory.FreePort()}",
+            $"--Vibe:SiloPort={FreePorts.Next()}",
+            $"--Vibe:GatewayPort={FreePorts.Next()}",
+            $"--Vibe:PreviewUrl=http://127.0.0.1:{FreePorts.Next()}",
             "--Logging:LogLevel:Default=Warning",
         })
         {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
 using Vibe.Grains.Identity;
+using Vibe.Testing;
 
 namespace Vibe.Web.Tests;
 
@@ -26,8 +27,8 @@ public class VibeWebFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Vibe:DataDir", DataDir);
-        builder.UseSetting("Vibe:SiloPort", FreePort().ToString());
-        builder.UseSetting("Vibe:GatewayPort", FreePort().ToString());
+        builder.UseSetting("Vibe:SiloPort", FreePorts.Next().ToString());
+        builder.UseSetting("Vibe:GatewayPort", FreePorts.Next().ToString());
         builder.UseSetting("Vibe:Admins:0", Admin.PublicKeyHex);
         builder.UseSetting("Vibe:MaxFileBytes", MaxFileBytes.ToString());
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -62,13 +63,6 @@ public class VibeWebFactory : WebApplicationFactory<Program>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var session = await response.Content.ReadFromJsonAsync<SessionBody>();
         return session!.Token;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public override async ValueTask DisposeAsync()

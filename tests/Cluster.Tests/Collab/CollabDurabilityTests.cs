@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Vibe.Cluster.Tests.Processes;
 using Vibe.Grains.Identity;
+using Vibe.Testing;
 
 namespace Vibe.Cluster.Tests.Collab;
 
@@ -58,10 +59,10 @@ public sealed class CollabDurabilityTests
 
     static VibeProcess StartEmbedded(string dataDir, out string url)
     {
-        url = $"http://127.0.0.1:{Deadlines.FreePort()}";
+        url = $"http://127.0.0.1:{FreePorts.Next()}";
         return VibeProcess.Start("web", "Web", "Vibe.Web", $"--Vibe:DataDir={dataDir}", $"--urls={url}",
-            $"--Vibe:SiloPort={Deadlines.FreePort()}", $"--Vibe:GatewayPort={Deadlines.FreePort()}",
-            $"--Vibe:PreviewUrl=http://127.0.0.1:{Deadlines.FreePort()}");
+            $"--Vibe:SiloPort={FreePorts.Next()}", $"--Vibe:GatewayPort={FreePorts.Next()}",
+            $"--Vibe:PreviewUrl=http://127.0.0.1:{FreePorts.Next()}");
     }
 }
 
@@ -97,13 +98,6 @@ public static class Deadlines
             last = $"{(int)ready.StatusCode} {await ready.Content.ReadAsStringAsync()}";
             return ready.IsSuccessStatusCode && (await ready.Content.ReadFromJsonAsync<Ready>())!.ActiveSilos >= silos;
         }, () => $"{process.Name} never ready (last: {last}):\n{process.Output}", deadline);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     sealed record Ready(string Status, int ActiveSilos);

@@ -7,6 +7,7 @@ using Vibe.Cluster.Tests.Processes;
 using Vibe.Contracts.Documents;
 using Vibe.Grains.Hosting;
 using Vibe.Grains.Identity;
+using Vibe.Testing;
 
 namespace Vibe.Cluster.Tests.Collab;
 
@@ -32,11 +33,11 @@ public sealed class TwoWebNodesTests(PostgresFixture postgres)
         var key = $"--Vibe:SessionKey={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}";
         Node Start(string name)
         {
-            var (silo, gateway, http) = (Deadlines.FreePort(), Deadlines.FreePort(), Deadlines.FreePort());
+            var (silo, gateway, http) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
             var url = $"http://127.0.0.1:{http}";
             var process = VibeProcess.Start(name, "Web", "Vibe.Web", pg, key, "--Vibe:Role=Silo", "--Vibe:AdvertisedAddress=127.0.0.1",
                 $"--Vibe:SiloPort={silo}", $"--Vibe:GatewayPort={gateway}", $"--urls={url}",
-                $"--Vibe:PreviewUrl=http://127.0.0.1:{Deadlines.FreePort()}");
+                $"--Vibe:PreviewUrl=http://127.0.0.1:{FreePorts.Next()}");
             return new Node(process, url, silo);
         }
         var a = Start("web-a");

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Npgsql;
+using Vibe.Testing;
 
 namespace Vibe.Cluster.Tests.Postgres;
 
@@ -45,7 +46,7 @@ public sealed partial class PostgresFixture : IAsyncLifetime
 
         await RunServerToolAsync($"{Quote(Path.Combine(_binDirectory, "initdb"))} -D {Quote(DataDirectory)} -U postgres --auth=trust -E UTF8 --no-sync");
 
-        Port = FreeLoopbackPort();
+        Port = FreePorts.Next();
         var serverOptions = $"-p {Port} -k {RootDirectory} -c listen_addresses=127.0.0.1 -c fsync=off";
         await RunServerToolAsync($"{Quote(Path.Combine(_binDirectory, "pg_ctl"))} -D {Quote(DataDirectory)} -o \"{serverOptions}\" -l {Quote(LogFile)} -w start");
         _started = true;
@@ -123,13 +124,6 @@ public sealed partial class PostgresFixture : IAsyncLifetime
         throw new InvalidOperationException(
             "PostgreSQL server binaries (initdb, pg_ctl) were not found in /usr/lib/postgresql/*/bin or on PATH. " +
             "Run the tests through .ci/run, which installs them (apt-get install -y postgresql).");
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''") + "'";

@@ -9,6 +9,7 @@ using Vibe.Cluster.Tests.Postgres;
 using Vibe.Contracts.Namespaces;
 using Vibe.Grains.Hosting;
 using Vibe.Grains.Identity;
+using Vibe.Testing;
 
 namespace Vibe.Cluster.Tests.Processes;
 
@@ -35,7 +36,7 @@ public sealed class ClusterFailoverTests(PostgresFixture postgres)
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.Contains("up to date", second.Output);
 
-        var ports = Enumerable.Range(0, 6).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, 6).Select(_ => FreePorts.Next()).ToArray();
         await using var siloA = VibeProcess.Start("silo-a", "Silo", "Vibe.Silo", pg, $"--Vibe:SiloPort={ports[0]}", $"--Vibe:GatewayPort={ports[1]}");
         await using var siloB = VibeProcess.Start("silo-b", "Silo", "Vibe.Silo", pg, $"--Vibe:SiloPort={ports[2]}", $"--Vibe:GatewayPort={ports[3]}");
         var url = $"http://127.0.0.1:{ports[4]}";
@@ -120,13 +121,6 @@ public sealed class ClusterFailoverTests(PostgresFixture postgres)
                 Assert.Fail(failure());
             await Task.Delay(200);
         }
-    }
-
-    static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     sealed record Ready(string Status, int ActiveSilos);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Vibe.Testing;
 
 namespace Vibe.E2E.Tests.Server;
 
@@ -33,11 +34,11 @@ public sealed class VibeServer : IAsyncLifetime
         if (!Directory.Exists(Path.Combine(webDir, "wwwroot", "app")))
             throw new InvalidOperationException("The client bundle wwwroot/app is missing; build src/Web first.");
 
-        var httpPort = FreePort();
-        var siloPort = FreePort();
-        var gatewayPort = FreePort();
+        var httpPort = FreePorts.Next();
+        var siloPort = FreePorts.Next();
+        var gatewayPort = FreePorts.Next();
         BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/");
-        PreviewAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
+        PreviewAddress = new Uri($"http://127.0.0.1:{FreePorts.Next()}/");
         Directory.CreateDirectory(_dataDir);
 
         var start = new ProcessStartInfo("dotnet")
@@ -112,13 +113,6 @@ public sealed class VibeServer : IAsyncLifetime
         if (line is null) return;
         _output.Enqueue(line);
         while (_output.Count > 500) _output.TryDequeue(out _);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string FindRepositoryRoot()

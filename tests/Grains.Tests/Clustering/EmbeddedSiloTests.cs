@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Vibe.Contracts.Namespaces;
 using Vibe.Contracts.Projects;
 using Vibe.Grains.Hosting;
+using Vibe.Testing;
 
 namespace Vibe.Grains.Tests.Clustering;
 
@@ -20,7 +21,7 @@ public sealed class EmbeddedSiloTests
         var dataDir = Directory.CreateTempSubdirectory("vibe-embedded-silo-").FullName;
         try
         {
-            var options = new VibeOptions { DataDir = dataDir, SiloPort = FreePort(), GatewayPort = FreePort() };
+            var options = new VibeOptions { DataDir = dataDir, SiloPort = FreePorts.Next(), GatewayPort = FreePorts.Next() };
             await new SchemaMigrator().MigrateAsync(StorageProvider.Sqlite, options.SqliteConnectionString);
             var id = TestKeys.ProjectId();
             var owner = TestKeys.Pubkey();
@@ -57,12 +58,5 @@ public sealed class EmbeddedSiloTests
         var host = builder.Build();
         await host.StartAsync();
         return host;
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -10,6 +10,7 @@ using Vibe.Contracts;
 using Vibe.Contracts.Preview;
 using Vibe.Grains.Identity;
 using Vibe.Web.Preview;
+using Vibe.Testing;
 
 namespace Vibe.Web.Tests.Preview;
 
@@ -20,8 +21,8 @@ namespace Vibe.Web.Tests.Preview;
 /// </summary>
 public sealed class PreviewNode : VibeWebFactory, IAsyncLifetime
 {
-    public Uri Ide { get; } = new($"http://127.0.0.1:{FreePort()}");
-    public Uri PreviewOrigin { get; } = new($"http://127.0.0.1:{FreePort()}");
+    public Uri Ide { get; } = new($"http://127.0.0.1:{FreePorts.Next()}");
+    public Uri PreviewOrigin { get; } = new($"http://127.0.0.1:{FreePorts.Next()}");
 
     public NostrEventSigner OwnerKey { get; } = NostrEventSigner.Generate();
     public HttpClient Owner { get; private set; } = null!;
