@@ -47,13 +47,15 @@ namespace Vibe.Collab.Relay
         }
     }
 
-    /// <summary>One document and its connections; frames are handled one at a time under the room's lock.</summary>
+    /// <summary>One document and its connections; frames are handled one at a time under the room's lock (the
+    /// reference's single thread), and the document's and awareness's events broadcast while it is held.</summary>
     sealed class Room
     {
         readonly Doc _doc = new();
         readonly Awareness _awareness;
         readonly WebsocketMessages _messages;
         readonly Dictionary<SocketOutbox, HashSet<long>> _connections = [];
+        readonly Lock _gate = new();
 
         public Room()
         {
@@ -82,7 +84,7 @@ namespace Vibe.Collab.Relay
         {
             var outbox = new SocketOutbox(socket, WebSocketMessageType.Binary, capacity: 4096);
             var sending = outbox.RunAsync(aborted);
-            lock (this)
+            lock (_gate)
             {
                 _connections[outbox] = [];
                 outbox.TryPost(_messages.SyncStep1Frame());
@@ -103,7 +105,7 @@ namespace Vibe.Collab.Relay
                         continue;
                     var frame = message.ToArray();
                     message.SetLength(0);
-                    lock (this)
+                    lock (_gate)
                     {
                         try
                         {
@@ -122,7 +124,7 @@ namespace Vibe.Collab.Relay
             }
             finally
             {
-                lock (this)
+                lock (_gate)
                 {
                     if (_connections.Remove(outbox, out var clients) && clients.Count > 0)
                         _awareness.RemoveStates(clients, null);

@@ -34,7 +34,6 @@ public static class FreePorts
     {
         SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsAddressInUse),
-        _ when e.GetType().Name == "AddressInUseException" => true,
         _ => e.InnerException is { } inner && IsAddressInUse(inner),
     };
 }
