@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vibe.Grains.Identity;
+using Vibe.Testing;
 
 namespace Vibe.Collab.Bench;
 
@@ -34,16 +35,6 @@ public static class Repo
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Vibe.sln")))
             dir = dir.Parent;
         return dir?.FullName ?? throw new InvalidOperationException("Vibe.sln not found above " + AppContext.BaseDirectory);
-    }
-}
-
-public static class Ports
-{
-    public static int Free()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Vibe.Collab.Bench;
+using Vibe.Testing;
 
 // Collaboration fan-out benchmark: the same node harness (tests/e2e/bench.mjs, stock y-websocket clients)
 // against Vibe.Web (Release, embedded, temp data dir) and against the reference @y/websocket-server.
@@ -58,11 +59,11 @@ return rounds.All(r => r["converged"]?.GetValue<bool>() == true) ? 0 : 1;
 async Task<JsonObject> RunVibeAsync()
 {
     var dataDir = Path.Combine(Path.GetTempPath(), "vibe-bench-" + Guid.NewGuid().ToString("N")[..8]);
-    var vibeUrl = $"http://127.0.0.1:{Ports.Free()}";
+    var vibeUrl = $"http://127.0.0.1:{FreePorts.Next()}";
     try
     {
-        using var vibe = ServerProcess.Start(Servers.Vibe, "dotnet", [web, $"--urls={vibeUrl}", $"--Vibe:DataDir={dataDir}", $"--Vibe:SiloPort={Ports.Free()}", $"--Vibe:GatewayPort={Ports.Free()}",
-            $"--Vibe:PreviewUrl=http://127.0.0.1:{Ports.Free()}"],
+        using var vibe = ServerProcess.Start(Servers.Vibe, "dotnet", [web, $"--urls={vibeUrl}", $"--Vibe:DataDir={dataDir}", $"--Vibe:SiloPort={FreePorts.Next()}", $"--Vibe:GatewayPort={FreePorts.Next()}",
+            $"--Vibe:PreviewUrl=http://127.0.0.1:{FreePorts.Next()}"],
             new() { ["Logging__LogLevel__Default"] = "Warning", ["DOTNET_ENVIRONMENT"] = "Production" });
         var (api, token) = await VibeSession.SignInAsync(vibeUrl, vibe);
         using var _ = api;
@@ -80,7 +81,7 @@ async Task<JsonObject> RunVibeAsync()
 // The reference: @y/websocket-server's own server bin (in-memory documents), same harness.
 async Task<JsonObject> RunReferenceAsync()
 {
-    var refPort = Ports.Free();
+    var refPort = FreePorts.Next();
     using var reference = ServerProcess.Start(Servers.Reference, "node", [Path.Combine(e2e, "node_modules", "@y", "websocket-server", "src", "server.js")],
         new() { ["HOST"] = "127.0.0.1", ["PORT"] = refPort.ToString(CultureInfo.InvariantCulture) });
     await Wait.UntilAsync(() => Task.FromResult(reference.Output.Contains("running at")), TimeSpan.FromSeconds(30), () => "reference never started:\n" + reference.Output);
@@ -90,7 +91,7 @@ async Task<JsonObject> RunReferenceAsync()
 // The control: bench/Collab.Relay (built with this project), in-memory rooms like the reference's, same harness.
 async Task<JsonObject> RunControlAsync()
 {
-    var url = $"http://127.0.0.1:{Ports.Free()}";
+    var url = $"http://127.0.0.1:{FreePorts.Next()}";
     using var control = ServerProcess.Start(Servers.Control, "dotnet", [relay, $"--urls={url}"], new() { ["DOTNET_ENVIRONMENT"] = "Production" });
     using var probe = new HttpClient { BaseAddress = new Uri(url) };
     await Wait.UntilAsync(async () => (await probe.GetAsync("/health")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), () => "the control never started:\n" + control.Output);

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Vibe.Collab.Bench;
+using Vibe.Testing;
 using Vibe.Preview.Bench;
 
 // Live preview benchmark (issue 5): keystroke-to-screen and cold start of a new `react` project, Vibe's preview
@@ -49,10 +50,10 @@ var result = new JsonObject { ["benchmark"] = "preview-keystroke-to-screen", ["e
 
 // ---- Vibe: a real node on a fresh data directory; the project is made and edited over REST ----
 {
-    var ide = $"http://127.0.0.1:{Ports.Free()}";
-    var previewOrigin = $"http://127.0.0.1:{Ports.Free()}";
+    var ide = $"http://127.0.0.1:{FreePorts.Next()}";
+    var previewOrigin = $"http://127.0.0.1:{FreePorts.Next()}";
     using var vibe = ServerProcess.Start("vibe", "dotnet", [web, $"--urls={ide}", $"--Vibe:DataDir={Path.Combine(work, "vibe-data")}",
-        $"--Vibe:SiloPort={Ports.Free()}", $"--Vibe:GatewayPort={Ports.Free()}", $"--Vibe:PreviewUrl={previewOrigin}", $"--Vibe:NpmCacheDir={npmCache}"],
+        $"--Vibe:SiloPort={FreePorts.Next()}", $"--Vibe:GatewayPort={FreePorts.Next()}", $"--Vibe:PreviewUrl={previewOrigin}", $"--Vibe:NpmCacheDir={npmCache}"],
         new() { ["Logging__LogLevel__Default"] = "Warning", ["DOTNET_ENVIRONMENT"] = "Production" });
     var (api, _) = await VibeSession.SignInAsync(ide, vibe);
     using var apiClient = api;
@@ -170,7 +171,7 @@ static async Task NpmAsync(string dir, params string[] args)
 
 static ServerProcess StartVite(string app, out string url)
 {
-    var port = Ports.Free();
+    var port = FreePorts.Next();
     url = $"http://127.0.0.1:{port}/";
     var viteBin = Path.Combine(app, "node_modules", "vite", "bin", "vite.js");
     return ServerProcess.Start("vite", "node", [viteBin, app, "--port", port.ToString(CultureInfo.InvariantCulture), "--strictPort", "--host", "127.0.0.1"],
