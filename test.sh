@@ -90,12 +90,20 @@ if [ "$failed" -gt 0 ]; then
     node -e '
       const text = require("fs").readFileSync(process.argv[1], "utf8");
       const unescape = s => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&apos;/g, "\x27").replace(/&amp;/g, "&");
-      for (const m of text.matchAll(/<UnitTestResult\b[^>]*>[\s\S]*?<\/UnitTestResult>/g)) {
-        if (!/outcome="Failed"/.test(m[0].slice(0, m[0].indexOf(">")))) continue;
-        console.log("  " + unescape(/testName="([^"]*)"/.exec(m[0])[1]));
-        const message = /<Message>([\s\S]*?)<\/Message>/.exec(m[0]);
+      // A result without output is an empty element (<UnitTestResult ... />); match that form too, or a passed
+      // empty result swallows the failed one after it and the failure goes unnamed.
+      let named = 0;
+      for (const m of text.matchAll(/<UnitTestResult\b([^>]*?)(?:\/>|>([\s\S]*?)<\/UnitTestResult>)/g)) {
+        const outcome = /outcome="([^"]*)"/.exec(m[1]);
+        if (!outcome || outcome[1] === "Passed" || outcome[1] === "NotExecuted") continue;
+        named++;
+        console.log("  " + unescape(/testName="([^"]*)"/.exec(m[1])[1]) + (outcome[1] === "Failed" ? "" : " (" + outcome[1] + ")"));
+        const message = /<Message>([\s\S]*?)<\/Message>/.exec(m[2] || "");
         if (message) for (const line of unescape(message[1]).trim().split("\n").slice(0, 3)) console.log("      " + line.slice(0, 300));
-      }' "$trx"
+      }
+      const counted = /<Counters [^>]*\bfailed="([0-9]+)"/.exec(text);
+      if (counted && Number(counted[1]) > named) console.log("  " + (Number(counted[1]) - named) + " more failed in " + process.argv[1] + " without a named result");
+    ' "$trx"
   done
 fi
 echo
