@@ -78,6 +78,20 @@ public sealed class DocumentListenerTests(VibeNode node) : IClassFixture<VibeNod
             }
         }
 
+        /// <summary>Appends <paramref name="typed"/> to the text and sends the update, as an editor's keystroke.</summary>
+        public async Task TypeAsync(string typed)
+        {
+            byte[] frame;
+            lock (_gate)
+            {
+                var before = Y.EncodeStateVector(_doc);
+                var text = _doc.GetText(CollabDocument.ContentName);
+                text.Insert(text.Length, typed);
+                frame = WebsocketMessages.UpdateFrame(Y.EncodeStateAsUpdate(_doc, before));
+            }
+            await _socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None);
+        }
+
         /// <summary>Waits until the server closed the socket and returns the status it gave.</summary>
         public async Task<(WebSocketCloseStatus? Status, string? Reason)> WaitForCloseAsync()
         {
@@ -113,6 +127,13 @@ public sealed class DocumentListenerTests(VibeNode node) : IClassFixture<VibeNod
         var peer = await SocketPeer.ConnectAsync(node.BaseAddress, alice.Token, project, path);
         await peer.WaitForTextAsync(text);
         return (alice, project, peer);
+    }
+
+    /// <summary>An empty file and two connections to it: one to type, one to watch.</summary>
+    async Task<(User Alice, string Project, SocketPeer Writer, SocketPeer Reader)> OpenTwoAsync(string path)
+    {
+        var (alice, project, writer) = await OpenAsync(path, "");
+        return (alice, project, writer, await SocketPeer.ConnectAsync(node.BaseAddress, alice.Token, project, path));
     }
 
     sealed class NullListener : IDocumentListener
@@ -302,5 +323,56 @@ public sealed class DocumentListenerTests(VibeNode node) : IClassFixture<VibeNod
             Assert.True(DateTime.UtcNow < until, $"stat still reports {size} bytes");
             await Task.Delay(200);
         }
+    }
+
+    [Fact]
+    public async Task A_writers_keystrokes_reach_a_document_in_the_same_process_without_a_grain_message()
+    {
+        var (alice, project, writer, reader) = await OpenTwoAsync("typed.txt");
+        await using var _ = writer;
+        await using var __ = reader;
+        var documents = node.Services.GetRequiredService<LocalDocuments>();
+        Assert.True(documents.IsActiveHere($"{project}/typed.txt"));
+        var before = documents.ReceivedDirectly;
+
+        foreach (var key in "hello")
+            await writer.TypeAsync(key.ToString());
+
+        await reader.WaitForTextAsync("hello");
+        Assert.Equal("hello", await alice.ReadAsync(project, "typed.txt"));
+        // Other tests may type at the same time, so at least this test's five.
+        Assert.True(documents.ReceivedDirectly - before >= 5, $"{documents.ReceivedDirectly - before} of 5 keystrokes were received directly");
+    }
+
+    /// <summary>
+    /// While a connection types, its document is collected and activated anew: the first keystroke after that goes
+    /// through the grain (activating it), later ones directly again once it is active here; every one lands.
+    /// </summary>
+    [Fact]
+    public async Task Keystrokes_around_a_new_activation_of_the_document_all_land_in_order()
+    {
+        var (alice, project, writer, reader) = await OpenTwoAsync("moving.txt");
+        await using var _ = writer;
+        await using var __ = reader;
+        var documents = node.Services.GetRequiredService<LocalDocuments>();
+        var management = node.Grains.GetGrain<IManagementGrain>(0);
+        var expected = "";
+        for (var round = 0; round < 5; round++)
+        {
+            // (The node's listener renewal may activate it again before the first keystroke, or after it.)
+            await management.ForceActivationCollection(TimeSpan.Zero);
+            // Typed fast: the first goes through the grain, and the activation finishes while more arrive.
+            for (var i = 0; i < 40; i++)
+            {
+                var key = ((char)('a' + (round * 40 + i) % 26)).ToString();
+                expected += key;
+                await writer.TypeAsync(key);
+                if (i % 4 == 3)
+                    await Task.Delay(1);
+            }
+            await reader.WaitForTextAsync(expected);
+        }
+        Assert.Equal(expected, await alice.ReadAsync(project, "moving.txt"));
+        Assert.True(documents.IsActiveHere($"{project}/moving.txt"));
     }
 }

@@ -5,6 +5,8 @@ using Vibe.Crdt;
 using Vibe.Crdt.Encoding;
 using Vibe.Crdt.Protocols;
 using Vibe.Crdt.Updates;
+using Microsoft.Extensions.DependencyInjection;
+using Vibe.Grains.Documents;
 
 namespace Vibe.Collab.Tests;
 
@@ -94,6 +96,28 @@ public sealed class HubTests(VibeNode node) : IClassFixture<VibeNode>
 
         await alice.PutAsync(project, "src/app.ts", "hello brave world");
         await Until(() => a.Text == "hello brave world" && b.Text == "hello brave world", () => $"a='{a.Text}' b='{b.Text}'");
+    }
+
+    [Fact]
+    public async Task A_writers_edits_reach_a_document_in_the_hubs_own_process_without_a_grain_message()
+    {
+        var alice = await node.SignInAsync();
+        var project = await alice.CreateProjectAsync();
+        await alice.PutAsync(project, "direct.md", "");
+        var local = node.Services.GetRequiredService<LocalDocuments>();
+        var a = new HubPeer(await alice.ConnectHubAsync());
+        var b = new HubPeer(await alice.ConnectHubAsync());
+        await a.JoinAsync(project, "direct.md");
+        await b.JoinAsync(project, "direct.md");
+        var before = local.ReceivedDirectly;
+
+        for (var i = 0; i < 5; i++)
+            a.Insert(i, "x");
+
+        await Until(() => b.Text == "xxxxx", () => $"b sees '{b.Text}'");
+        Assert.Equal("xxxxx", await alice.ReadAsync(project, "direct.md"));
+        // Other tests may type at the same time, so at least this test's five.
+        Assert.True(local.ReceivedDirectly - before >= 5, $"{local.ReceivedDirectly - before} of 5 edits were received directly");
     }
 
     [Fact]

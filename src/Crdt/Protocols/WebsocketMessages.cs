@@ -68,6 +68,13 @@ public sealed class WebsocketMessages
         return w.ToArray();
     }
 
+    /// <summary>
+    /// A frame that carries changes and expects no answer: a sync step 2 or an update. (Both message types are
+    /// single-byte varints, so the first two bytes tell.)
+    /// </summary>
+    public static bool IsChangeFrame(ReadOnlySpan<byte> frame) =>
+        frame.Length >= 2 && frame[0] == MessageSync && frame[1] is SyncProtocol.SyncStep2 or SyncProtocol.Update;
+
     public static byte[] AwarenessFrame(byte[] awarenessUpdate)
     {
         var w = new Lib0Writer();

@@ -14,9 +14,14 @@ namespace Vibe.Grains.Documents;
 /// acknowledged; <c>doc/{id}</c> gets it in the next batch (<see cref="StreamWindow"/>). Reentrant so that many updates to one document can wait for their commits together;
 /// every mutation happens synchronously inside <see cref="CollabDocument"/> before the first await.
 /// </summary>
+/// <remarks>
+/// A writer's update frames from a connection in this process may arrive on that connection's thread rather than
+/// as grain calls (<see cref="LocalDocuments"/>). So every piece of this grain that reads or changes its state
+/// holds <see cref="_gate"/>, its own turns included, and nothing awaits while holding it.
+/// </remarks>
 [Reentrant]
 [CollectionAgeLimit(Minutes = 5)]
-public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocumentListeners local, ILogger<DocumentGrain> logger) : Grain, IDocumentGrain
+public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocumentListeners local, LocalDocuments documents, ILogger<DocumentGrain> logger) : Grain, IDocumentGrain
 {
     /// <summary>Fold the log into a snapshot after this many updates since the last one.</summary>
     public const int CompactAfterUpdates = 500;
@@ -39,6 +44,16 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
     readonly Guid _epoch = Guid.NewGuid();
     readonly Dictionary<IDocumentListener, DateTimeOffset> _listeners = [];
 
+    /// <summary>Held by every turn and every directly received frame while they touch the state above.</summary>
+    readonly Lock _gate = new();
+    /// <summary>The activation's scheduler: the stream is published from it, whichever thread published the frames.</summary>
+    TaskScheduler _scheduler = TaskScheduler.Default;
+    /// <summary>Set once deactivation begins: frames then go through the grain again.</summary>
+    bool _closed;
+    /// <summary>Directly received updates waiting for their commit; deactivation waits for them.</summary>
+    int _directCommits;
+    TaskCompletionSource? _directCommitsDone;
+
     /// <summary>The document's id (the grain's key; Orleans decodes the key into a new string on every ask).</summary>
     string Id => _id ??= this.GetPrimaryKeyString();
     string? _id;
@@ -54,12 +69,24 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
         // The log keeps no clock; a document with history counts as modified when it was loaded.
         _modified = stored.Snapshot is null && stored.Updates.Count == 0 ? default : time.GetUtcNow();
         _stream = this.GetStreamProvider(StreamNames.Provider).GetStream<DocumentFrame>(StreamId.Create(StreamNames.Document, Id));
+        _scheduler = TaskScheduler.Current;
         this.RegisterGrainTimer(RemoveOutdatedAwarenessAsync, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+        documents.Add(Id, this);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)
     {
-        ReportSize();
+        documents.Remove(Id, this);
+        Task directCommits;
+        lock (_gate)
+        {
+            _closed = true;
+            directCommits = _directCommits == 0 ? Task.CompletedTask : (_directCommitsDone = new()).Task;
+        }
+        // Updates received directly are acknowledged only after their commit, as any other: wait for them.
+        await directCommits;
+        lock (_gate)
+            ReportSize();
         if (_sinceSnapshot > 0)
         {
             try
@@ -73,70 +100,177 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
             }
         }
         // Frames still gathering for the stream go out before the activation does.
-        await _streaming;
+        Task streaming;
+        lock (_gate)
+            streaming = _streaming;
+        await streaming;
     }
 
-    public Task<DocumentText> GetTextAsync() => Task.FromResult(Current());
+    public Task<DocumentText> GetTextAsync()
+    {
+        lock (_gate)
+            return Task.FromResult(Current());
+    }
 
-    public Task<DocumentSnapshot> GetSnapshotAsync() => Task.FromResult(new DocumentSnapshot(_doc.EncodeState(), _version, _epoch));
+    public Task<DocumentSnapshot> GetSnapshotAsync()
+    {
+        lock (_gate)
+            return Task.FromResult(new DocumentSnapshot(_doc.EncodeState(), _version, _epoch));
+    }
 
     public async Task<DocumentText> SetTextAsync(string text)
     {
-        var update = _doc.SetText(text ?? "");
+        byte[]? update;
+        lock (_gate)
+            update = _doc.SetText(text ?? "");
         if (update is not null)
             await CommitAsync(update, update, origin: null);
-        // The namespace calls this and records the size itself; only later edits need reporting.
-        _reportedVersion = _version;
-        return Current();
+        lock (_gate)
+        {
+            // The namespace calls this and records the size itself; only later edits need reporting.
+            _reportedVersion = _version;
+            return Current();
+        }
     }
 
     public async Task<DocumentText> ApplyEditsAsync(IReadOnlyList<TextEdit> edits)
     {
-        var update = _doc.ApplyEdits(edits);
+        byte[]? update;
+        lock (_gate)
+            update = _doc.ApplyEdits(edits);
         if (update is not null)
             await CommitAsync(update, update, origin: null);
-        return Current();
+        lock (_gate)
+            return Current();
     }
 
     public async Task ClearAsync()
     {
-        var empty = _doc.SetText("");
+        byte[]? empty;
+        lock (_gate)
+            empty = _doc.SetText("");
         await log.DeleteAsync(Id);
-        // Start over: the file is gone, and a new file at this path begins with a fresh history.
-        _doc = CollabDocument.Load(new StoredDocument(null, 0, []), time);
-        _version = 0;
-        _reportedVersion = 0;
-        _snapshotVersion = 0;
-        _sinceSnapshot = 0;
-        _modified = default;
-        if (empty is not null)
-            Publish(DocumentFrameKind.Update, WebsocketMessages.UpdateFrame(empty), null);
-        // Open editors still hold the old text; left connected, their next edit or reconnect would write it
-        // into whatever file is created at this path next. Their nodes close them.
-        Push(new DocumentFrame(Id, DocumentFrameKind.Closed, [], null, 0));
-        _listeners.Clear();
+        lock (_gate)
+        {
+            // Start over: the file is gone, and a new file at this path begins with a fresh history.
+            _doc = CollabDocument.Load(new StoredDocument(null, 0, []), time);
+            _version = 0;
+            _reportedVersion = 0;
+            _snapshotVersion = 0;
+            _sinceSnapshot = 0;
+            _modified = default;
+            if (empty is not null)
+                Publish(DocumentFrameKind.Update, WebsocketMessages.UpdateFrame(empty), null);
+            // Open editors still hold the old text; left connected, their next edit or reconnect would write it
+            // into whatever file is created at this path next. Their nodes close them.
+            Push(new DocumentFrame(Id, DocumentFrameKind.Closed, [], null, 0));
+            _listeners.Clear();
+        }
         DeactivateOnIdle();
     }
 
-    public Task<IReadOnlyList<byte[]>> JoinAsync(string connectionId) => Task.FromResult(_doc.JoinFrames(connectionId));
+    public Task<IReadOnlyList<byte[]>> JoinAsync(string connectionId)
+    {
+        lock (_gate)
+            return Task.FromResult(_doc.JoinFrames(connectionId));
+    }
 
     public Task LeaveAsync(string connectionId)
     {
-        if (_doc.Leave(connectionId) is { } removal)
-            Publish(DocumentFrameKind.Awareness, removal, connectionId);
+        lock (_gate)
+        {
+            if (_doc.Leave(connectionId) is { } removal)
+                Publish(DocumentFrameKind.Awareness, removal, connectionId);
+        }
         return Task.CompletedTask;
     }
 
-    public async ValueTask<FrameResult> ReceiveFrameAsync(string connectionId, byte[] frame, bool canWrite)
+    public ValueTask<FrameResult> ReceiveFrameAsync(string connectionId, byte[] frame, bool canWrite)
+    {
+        FrameOutcome outcome;
+        lock (_gate)
+            outcome = ReceiveLocked(connectionId, frame, canWrite, direct: false);
+        return Answer(outcome, connectionId, direct: false);
+    }
+
+    /// <summary>A writer's frame from a connection in this process, on its thread (<see cref="LocalDocuments"/>); false once deactivating.</summary>
+    internal bool TryReceiveDirectly(string connectionId, byte[] frame, out ValueTask<FrameResult> result)
+    {
+        FrameOutcome outcome;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                result = default;
+                return false;
+            }
+            outcome = ReceiveLocked(connectionId, frame, canWrite: true, direct: true);
+        }
+        result = Answer(outcome, connectionId, direct: true);
+        return true;
+    }
+
+    /// <summary>
+    /// Applies the frame (under <see cref="_gate"/>). An update's commit starts only after the gate is released
+    /// (<see cref="Answer"/>): the committing caller may complete other documents' commits on its thread.
+    /// </summary>
+    FrameOutcome ReceiveLocked(string connectionId, byte[] frame, bool canWrite, bool direct)
     {
         var outcome = _doc.Receive(connectionId, frame, canWrite);
         if (outcome.ErrorCode is not null)
-            return new FrameResult(outcome.Replies, outcome.ErrorCode, outcome.ErrorMessage);
-        if (outcome.UpdateToPersist is { } persist)
-            await CommitAsync(persist, outcome.UpdateToBroadcast, connectionId);
-        if (outcome.AwarenessToBroadcast is { } awareness)
+            return outcome;
+        if (outcome.UpdateToPersist is not null)
+        {
+            if (direct)
+                _directCommits++;
+        }
+        else if (outcome.AwarenessToBroadcast is { } awareness)
+        {
             Publish(DocumentFrameKind.Awareness, awareness, connectionId);
+        }
+        return outcome;
+    }
+
+    ValueTask<FrameResult> Answer(FrameOutcome outcome, string connectionId, bool direct)
+    {
+        if (outcome.ErrorCode is not null)
+            return new(new FrameResult(outcome.Replies, outcome.ErrorCode, outcome.ErrorMessage));
+        if (outcome.UpdateToPersist is { } persist)
+            return CommittedAsync(outcome, persist, connectionId, direct);
+        return new(new FrameResult(outcome.Replies, null, null));
+    }
+
+    async ValueTask<FrameResult> CommittedAsync(FrameOutcome outcome, byte[] persist, string connectionId, bool direct)
+    {
+        try
+        {
+            await CommitAsync(persist, outcome.UpdateToBroadcast, connectionId);
+        }
+        finally
+        {
+            if (direct)
+                DirectCommitDone();
+        }
+        if (outcome.AwarenessToBroadcast is { } awareness)
+        {
+            lock (_gate)
+                Publish(DocumentFrameKind.Awareness, awareness, connectionId);
+        }
         return new FrameResult(outcome.Replies, null, null);
+    }
+
+    void DirectCommitDone()
+    {
+        TaskCompletionSource? done = null;
+        lock (_gate)
+        {
+            if (--_directCommits == 0 && _directCommitsDone is { } waiting)
+            {
+                done = waiting;
+                _directCommitsDone = null;
+            }
+        }
+        done?.TrySetResult();
     }
 
     /// <summary>Durable first, then visible: the log commit precedes the broadcast and the acknowledgement.</summary>
@@ -146,12 +280,19 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
         span?.SetTag("vibe.document", Id);
         span?.SetTag("vibe.update_bytes", persist.Length);
         var id = await log.AppendAsync(Id, persist);
-        _version = Math.Max(_version, id);
-        _modified = time.GetUtcNow();
-        _sinceSnapshot++;
-        if (broadcast is not null)
-            Publish(DocumentFrameKind.Update, WebsocketMessages.UpdateFrame(broadcast), origin);
-        if (_sinceSnapshot >= CompactAfterUpdates && !_compacting)
+        bool compact;
+        lock (_gate)
+        {
+            _version = Math.Max(_version, id);
+            _modified = time.GetUtcNow();
+            _sinceSnapshot++;
+            if (broadcast is not null)
+                Publish(DocumentFrameKind.Update, WebsocketMessages.UpdateFrame(broadcast), origin);
+            compact = _sinceSnapshot >= CompactAfterUpdates && !_compacting;
+            if (compact)
+                _compacting = true;
+        }
+        if (compact)
             await CompactAsync();
     }
 
@@ -161,32 +302,46 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
     /// </summary>
     async Task CompactAsync()
     {
-        _compacting = true;
+        long through;
+        int count;
+        byte[] snapshot;
+        lock (_gate)
+        {
+            _compacting = true;
+            through = _version;
+            count = _sinceSnapshot;
+            snapshot = _doc.EncodeState();
+        }
         try
         {
-            var through = _version;
-            var count = _sinceSnapshot;
-            var snapshot = _doc.EncodeState();
             await log.CompactAsync(Id, through, snapshot);
-            _snapshotVersion = through;
-            _sinceSnapshot = Math.Max(0, _sinceSnapshot - count);
+            lock (_gate)
+            {
+                _snapshotVersion = through;
+                _sinceSnapshot = Math.Max(0, _sinceSnapshot - count);
+            }
         }
         finally
         {
-            _compacting = false;
+            lock (_gate)
+                _compacting = false;
         }
     }
 
     public Task<DocumentListen> ListenAsync(IDocumentListener listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        _listeners[listener] = time.GetUtcNow() + DocumentListening.Lease;
-        return Task.FromResult(new DocumentListen(_epoch, _lastSent));
+        lock (_gate)
+        {
+            _listeners[listener] = time.GetUtcNow() + DocumentListening.Lease;
+            return Task.FromResult(new DocumentListen(_epoch, _lastSent));
+        }
     }
 
     public Task UnlistenAsync(IDocumentListener listener)
     {
-        _listeners.Remove(listener);
+        lock (_gate)
+            _listeners.Remove(listener);
         return Task.CompletedTask;
     }
 
@@ -214,7 +369,9 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
             return;
         }
         _unstreamed = [message];
-        _streaming = StreamLaterAsync(_streaming);
+        // On the activation's scheduler, whichever thread published: the stream is the grain's to call.
+        var before = _streaming;
+        _streaming = Task.Factory.StartNew(() => StreamLaterAsync(before), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
     }
 
     /// <summary>
@@ -227,8 +384,12 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
     async Task StreamLaterAsync(Task before)
     {
         await Task.Delay(StreamWindow, time);
-        var batch = _unstreamed!;
-        _unstreamed = null;
+        List<DocumentFrame> batch;
+        lock (_gate)
+        {
+            batch = _unstreamed!;
+            _unstreamed = null;
+        }
         try
         {
             await before;
@@ -285,15 +446,18 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
 
     Task RemoveOutdatedAwarenessAsync(CancellationToken ct)
     {
-        ReportSize();
-        var now = time.GetUtcNow();
-        foreach (var (listener, until) in _listeners.ToArray())
+        lock (_gate)
         {
-            if (until < now)
-                _listeners.Remove(listener);
+            ReportSize();
+            var now = time.GetUtcNow();
+            foreach (var (listener, until) in _listeners.ToArray())
+            {
+                if (until < now)
+                    _listeners.Remove(listener);
+            }
+            if (_doc.RemoveOutdated() is { } removal)
+                Publish(DocumentFrameKind.Awareness, removal, null);
         }
-        if (_doc.RemoveOutdated() is { } removal)
-            Publish(DocumentFrameKind.Awareness, removal, null);
         return Task.CompletedTask;
     }
 

@@ -133,6 +133,7 @@ public static class VibeSiloBuilderExtensions
         }
         services.AddSingleton<StorageProbe>();
         services.TryAddSingleton<Documents.LocalDocumentListeners>();
+        services.TryAddSingleton<Documents.LocalDocuments>();
         return services;
     }
 }

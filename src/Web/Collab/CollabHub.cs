@@ -6,6 +6,8 @@ using Vibe.Web.Preview;
 using Vibe.Contracts.Errors;
 using Vibe.Contracts.Identity;
 using Vibe.Contracts.Projects;
+using Vibe.Crdt.Protocols;
+using Vibe.Grains.Documents;
 using Vibe.Grains.Namespaces;
 using Vibe.Web.Identity;
 using Vibe.Web.Projects;
@@ -18,7 +20,7 @@ namespace Vibe.Web.Collab;
 /// <see cref="HubException"/>s whose message starts with the stable code.
 /// </summary>
 [Authorize]
-public sealed class CollabHub(IGrainFactory grains, DocumentFanout documents, ProjectFanout projects, PreviewFanout previews) : Hub
+public sealed class CollabHub(IGrainFactory grains, DocumentFanout documents, LocalDocuments local, ProjectFanout projects, PreviewFanout previews) : Hub
 {
     public const int MaxFrameBytes = 8 * 1024 * 1024;
 
@@ -102,7 +104,11 @@ public sealed class CollabHub(IGrainFactory grains, DocumentFanout documents, Pr
                 $"A frame must be 1 to {MaxFrameBytes} bytes.");
             return;
         }
-        var result = await grains.GetGrain<IDocumentGrain>(documentId).ReceiveFrameAsync(Context.ConnectionId, frame, open.CanWrite);
+        // A writer's update goes to a document active in this process on this thread (LocalDocuments). SignalR runs one
+        // invocation of a connection at a time and this one waits for its answer, so it cannot overtake an earlier frame.
+        var result = open.CanWrite && WebsocketMessages.IsChangeFrame(frame) && local.TryReceiveUpdate(documentId, Context.ConnectionId, frame, out var direct)
+            ? await direct
+            : await grains.GetGrain<IDocumentGrain>(documentId).ReceiveFrameAsync(Context.ConnectionId, frame, open.CanWrite);
         foreach (var reply in result.Replies)
             await Clients.Caller.SendAsync("Frame", documentId, reply);
         if (result.ErrorCode is not null)

@@ -4,6 +4,7 @@ using Vibe.Contracts.Documents;
 using Vibe.Contracts.Errors;
 using Vibe.Contracts.Projects;
 using Vibe.Crdt.Protocols;
+using Vibe.Grains.Documents;
 using Vibe.Web.Errors;
 using Vibe.Web.Identity;
 
@@ -18,7 +19,7 @@ public static class YjsWebSocketEndpoint
 {
     public static void MapYjsWebSocket(this WebApplication app) =>
         app.Map("/yjs/{projectId}/{**path}", async (HttpContext http, string projectId, string? path, IGrainFactory grains,
-            DocumentFanout fanout, ILoggerFactory loggers) =>
+            DocumentFanout fanout, LocalDocuments documents, ILoggerFactory loggers) =>
         {
             if (!http.WebSockets.IsWebSocketRequest)
             {
@@ -42,7 +43,7 @@ public static class YjsWebSocketEndpoint
                 return;
             }
             using var socket = await http.WebSockets.AcceptWebSocketAsync();
-            var connection = new YjsConnection(socket, documentId, role >= ProjectRole.Editor, grains, loggers.CreateLogger<YjsConnection>());
+            var connection = new YjsConnection(socket, documentId, role >= ProjectRole.Editor, grains, documents, loggers.CreateLogger<YjsConnection>());
             await fanout.AddAsync(documentId, connection);
             try
             {
@@ -55,8 +56,13 @@ public static class YjsWebSocketEndpoint
         }).ExcludeFromDescription();
 }
 
-/// <summary>One y-websocket client: a receive loop feeding the document grain and a single send loop.</summary>
-public sealed class YjsConnection(WebSocket socket, string documentId, bool canWrite, IGrainFactory grains, ILogger<YjsConnection> logger) : IFrameSink
+/// <summary>
+/// One y-websocket client: a receive loop feeding the document grain and a single send loop. A writer's update frames
+/// go to the document on the receiving thread when it is active in this process (<see cref="LocalDocuments"/>), else
+/// through the grain.
+/// </summary>
+public sealed class YjsConnection(WebSocket socket, string documentId, bool canWrite, IGrainFactory grains, LocalDocuments documents,
+    ILogger<YjsConnection> logger) : IFrameSink
 {
     const int MaxFrameBytes = CollabHub.MaxFrameBytes;
 
@@ -130,14 +136,24 @@ public sealed class YjsConnection(WebSocket socket, string documentId, bool canW
             if (result.MessageType != WebSocketMessageType.Binary || frame.Length == 0)
                 continue;
             TakeAnswered();
-            var call = document.ReceiveFrameAsync(ConnectionId, frame, canWrite);
             if (canWrite && IsUpdate(frame))
             {
-                _unanswered.Enqueue(call);
+                // A frame given to the document directly would overtake this connection's frames still on their way
+                // through the grain (after the document moved or was reactivated): those are answered first.
+                if (_throughGrain > 0 && documents.IsActiveHere(documentId))
+                    await TakeAllAsync();
+                ValueTask<FrameResult> update = default;
+                var direct = _throughGrain == 0 && documents.TryReceiveUpdate(documentId, ConnectionId, frame, out update);
+                if (!direct)
+                    update = document.ReceiveFrameAsync(ConnectionId, frame, canWrite);
+                _unanswered.Enqueue((update, !direct));
+                if (!direct)
+                    _throughGrain++;
                 if (_unanswered.Count > MaxUnanswered)
-                    Answer(await _unanswered.Dequeue());
+                    Answer(await Dequeue());
                 continue;
             }
+            var call = document.ReceiveFrameAsync(ConnectionId, frame, canWrite);
             // A frame that expects an answer (sync step 1, an awareness query) gets it after the updates sent before it.
             await TakeAllAsync();
             Answer(await call);
@@ -152,23 +168,31 @@ public sealed class YjsConnection(WebSocket socket, string documentId, bool canW
     /// that failed (its silo died) closes the connection when its answer is taken, and the client's reconnect sync
     /// brings the update back; a quiet y-websocket client still sends its awareness every 15 s, so that is soon.
     /// </summary>
-    readonly Queue<ValueTask<FrameResult>> _unanswered = new();
+    readonly Queue<(ValueTask<FrameResult> Call, bool ThroughGrain)> _unanswered = new();
     const int MaxUnanswered = 64;
+    /// <summary>How many of <see cref="_unanswered"/> went through the grain.</summary>
+    int _throughGrain;
 
-    /// <summary>A sync step 2 or an update: it carries changes and expects no answer.</summary>
-    static bool IsUpdate(byte[] frame) =>
-        frame.Length >= 2 && frame[0] == WebsocketMessages.MessageSync && frame[1] is SyncProtocol.SyncStep2 or SyncProtocol.Update;
+    ValueTask<FrameResult> Dequeue()
+    {
+        var (call, throughGrain) = _unanswered.Dequeue();
+        if (throughGrain)
+            _throughGrain--;
+        return call;
+    }
+
+    static bool IsUpdate(byte[] frame) => WebsocketMessages.IsChangeFrame(frame);
 
     void TakeAnswered()
     {
-        while (_unanswered.TryPeek(out var call) && call.IsCompleted)
-            Answer(_unanswered.Dequeue().Result);
+        while (_unanswered.TryPeek(out var next) && next.Call.IsCompleted)
+            Answer(Dequeue().Result);
     }
 
     async Task TakeAllAsync()
     {
-        while (_unanswered.TryDequeue(out var call))
-            Answer(await call);
+        while (_unanswered.Count > 0)
+            Answer(await Dequeue());
     }
 
     void Answer(FrameResult outcome)
