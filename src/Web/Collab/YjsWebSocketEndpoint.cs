@@ -136,7 +136,7 @@ public sealed class YjsConnection(WebSocket socket, string documentId, bool canW
             if (result.MessageType != WebSocketMessageType.Binary || frame.Length == 0)
                 continue;
             TakeAnswered();
-            if (canWrite && IsUpdate(frame))
+            if (canWrite && WebsocketMessages.IsChangeFrame(frame))
             {
                 // A frame given to the document directly would overtake this connection's frames still on their way
                 // through the grain (after the document moved or was reactivated): those are answered first.
@@ -180,8 +180,6 @@ public sealed class YjsConnection(WebSocket socket, string documentId, bool canW
             _throughGrain--;
         return call;
     }
-
-    static bool IsUpdate(byte[] frame) => WebsocketMessages.IsChangeFrame(frame);
 
     void TakeAnswered()
     {
