@@ -7,7 +7,7 @@ namespace Vibe.Grains.Documents;
 /// The document grains active in this process, so that a connection in the same process (the y-websocket endpoint
 /// of an embedded node, or of a web node co-hosted with its silo) hands a writer's update frame to its document on
 /// its own thread instead of through an Orleans message: the message is a hand-off to the activation's scheduler,
-/// a thread wake-up in every keystroke's path (about a fifth of the node's CPU and an eighth of its p99,
+/// a thread wake-up in every keystroke's path (about a sixth of the node's CPU and an eighth of its p99,
 /// bench/Collab.Bench). A document hosted by another silo is not here, and its frames go through the grain.
 /// </summary>
 /// <remarks>
