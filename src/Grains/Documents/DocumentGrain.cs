@@ -85,9 +85,15 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
         }
         // Updates received directly are acknowledged only after their commit, as any other: wait for them.
         await directCommits;
+        bool compact;
         lock (_gate)
+        {
             ReportSize();
-        if (_sinceSnapshot > 0)
+            compact = _sinceSnapshot > 0 && !_compacting;
+            if (compact)
+                _compacting = true;
+        }
+        if (compact)
         {
             try
             {
@@ -299,6 +305,7 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
     /// <summary>
     /// Folds the log into a snapshot. Updates still waiting for their commit get ids above
     /// <c>_version</c>, so they stay in the log and replay harmlessly on top of the snapshot.
+    /// The caller has claimed <see cref="_compacting"/> under the gate, so two commits never compact at once.
     /// </summary>
     async Task CompactAsync()
     {
@@ -307,7 +314,6 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
         byte[] snapshot;
         lock (_gate)
         {
-            _compacting = true;
             through = _version;
             count = _sinceSnapshot;
             snapshot = _doc.EncodeState();
