@@ -142,6 +142,24 @@ public sealed class ProcessTests : IDisposable
         Assert.Equal(0, await node.StopAsync());
     }
 
+    /// <summary>
+    /// With inline socket completions a socket thread does a keystroke's whole work; a node starts one for every two
+    /// cores (Hosting/InlineIo), where the runtime would start one per core and they contended for the cores.
+    /// </summary>
+    [Fact]
+    public async Task A_node_runs_one_socket_thread_for_every_two_cores()
+    {
+        await using var node = await VibeProcess.StartAsync(_dataDir);
+        var (owner, _) = await node.SessionClientAsync(_owner);
+        using (owner)
+            await owner.CreateProjectAsync("Threads", "blank");
+
+        var socketThreads = Directory.GetDirectories($"/proc/{node.Id}/task")
+            .Count(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets");
+        Assert.InRange(socketThreads, 1, Hosting.InlineIo.SocketThreads(Environment.ProcessorCount));
+        Assert.Equal(0, await node.StopAsync());
+    }
+
     /// <summary>The inodes every inotify instance of a process watches (Linux: <c>/proc/PID/fdinfo</c>).</summary>
     static HashSet<ulong> InotifyWatchedInodes(int pid)
     {
