@@ -22,6 +22,9 @@ public sealed class DocumentGrainTests(VibeNode node) : IClassFixture<VibeNode>
 
         public string Text => _doc.GetText(CollabDocument.ContentName).ToString();
 
+        /// <summary>This peer's Yjs client id and how many of its own items it has made (its clock).</summary>
+        public (long Client, long Clock) Own => (_doc.ClientId, _doc.Store.GetStateVector().GetValueOrDefault(_doc.ClientId));
+
         /// <summary>One random insert or delete; the update is acknowledged by the grain before this returns.</summary>
         public async Task EditAsync()
         {
@@ -84,7 +87,13 @@ public sealed class DocumentGrainTests(VibeNode node) : IClassFixture<VibeNode>
             await peer.SyncAsync();
         var text = (await grain.GetTextAsync()).Text;
         Assert.All(peers, peer => Assert.Equal(text, peer.Text));
-        Assert.Contains("[peer-15:", text);
+        // Every peer's every edit reached the grain: its state counts each peer's items. (Not a search for a peer's
+        // marker in the text: another peer's random insert or delete may land inside it.)
+        var merged = new Doc();
+        Y.ApplyUpdate(merged, (await grain.GetSnapshotAsync()).State);
+        var state = merged.Store.GetStateVector();
+        Assert.All(peers, peer => Assert.Equal(peer.Own.Clock, state.GetValueOrDefault(peer.Own.Client)));
+        Assert.All(peers, peer => Assert.True(peer.Own.Clock >= 40, $"a peer made only {peer.Own.Clock} items"));
     }
 
     [Fact]
