@@ -19,6 +19,10 @@ public sealed class NodeScript : IAsyncDisposable
 
     public string Log { get { lock (_log) return _log.ToString(); } }
 
+    /// <summary>The log with each line cut to a few hundred characters, so a failure message shows every step.</summary>
+    string ShortLog =>
+        string.Join('\n', Log.Split('\n').Select(l => l.Length <= 300 ? l : l[..300] + $"… ({l.Length} chars)"));
+
     public static string E2eDirectory
     {
         get
@@ -41,11 +45,10 @@ public sealed class NodeScript : IAsyncDisposable
         info.ArgumentList.Add(script);
         foreach (var a in args)
             info.ArgumentList.Add(a);
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var process = new Process { StartInfo = info };
         var node = new NodeScript(process);
         process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => node.Append("stderr: " + e.Data);
-        process.Exited += (_, _) => node._lines.Writer.TryComplete();
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -54,8 +57,13 @@ public sealed class NodeScript : IAsyncDisposable
 
     void OnLine(string? line)
     {
+        // The end of stdout, not the Exited event, ends the lines: Exited can be raised before the last lines
+        // (a "done" or "failed" printed just before process.exit) have been read, and they would be lost.
         if (line is null)
+        {
+            _lines.Writer.TryComplete();
             return;
+        }
         Append(line);
         if (line.StartsWith('{'))
         {
@@ -88,16 +96,16 @@ public sealed class NodeScript : IAsyncDisposable
                 if (got == step)
                     return line;
                 if (got == "failed")
-                    throw new Xunit.Sdk.XunitException($"the script failed before '{step}':\n{Log}");
+                    throw new Xunit.Sdk.XunitException($"the script failed before '{step}':\n{ShortLog}");
             }
         }
         catch (OperationCanceledException)
         {
-            throw new Xunit.Sdk.XunitException($"no '{step}' within {deadline}:\n{Log}");
+            throw new Xunit.Sdk.XunitException($"no '{step}' within {deadline}:\n{ShortLog}");
         }
         catch (ChannelClosedException)
         {
-            throw new Xunit.Sdk.XunitException($"the script exited before '{step}':\n{Log}");
+            throw new Xunit.Sdk.XunitException($"the script exited before '{step}':\n{ShortLog}");
         }
     }
 
