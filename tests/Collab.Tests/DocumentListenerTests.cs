@@ -65,9 +65,12 @@ public sealed class DocumentListenerTests(VibeNode node) : IClassFixture<VibeNod
                     message.Write(buffer, 0, result.Count);
                     if (!result.EndOfMessage)
                         continue;
+                    var frame = message.ToArray();
+                    if (frame.Length > 0 && frame[0] == WebsocketMessages.MessageAuth)
+                        _authFrames.Enqueue(frame);
                     byte[]? reply;
                     lock (_gate)
-                        reply = _messages.Handle(message.ToArray(), this);
+                        reply = _messages.Handle(frame, this);
                     message.SetLength(0);
                     if (reply is not null)
                         await _socket.SendAsync(reply, WebSocketMessageType.Binary, true, _stop.Token);
@@ -76,6 +79,32 @@ public sealed class DocumentListenerTests(VibeNode node) : IClassFixture<VibeNod
             catch (Exception e) when (e is OperationCanceledException or WebSocketException)
             {
             }
+        }
+
+        readonly System.Collections.Concurrent.ConcurrentQueue<byte[]> _authFrames = new();
+
+        /// <summary>The y-websocket auth frames (permission-denied) the server sent.</summary>
+        public IReadOnlyCollection<byte[]> AuthFrames => _authFrames;
+
+        public long ClientId => _messages.Awareness.ClientId;
+
+        /// <summary>The awareness state this connection holds for <paramref name="clientId"/>, if any.</summary>
+        public object? AwarenessOf(long clientId)
+        {
+            lock (_gate)
+                return _messages.Awareness.States.TryGetValue(clientId, out var state) ? state : null;
+        }
+
+        /// <summary>Sets this connection's awareness (as an editor moving its cursor) and sends it.</summary>
+        public async Task SetAwarenessAsync(string name)
+        {
+            byte[] frame;
+            lock (_gate)
+            {
+                _messages.Awareness.SetLocalStateField("user", new Dictionary<string, object?> { ["name"] = name });
+                frame = WebsocketMessages.AwarenessFrame(_messages.Awareness.EncodeUpdate([_messages.Awareness.ClientId]));
+            }
+            await _socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None);
         }
 
         /// <summary>Appends <paramref name="typed"/> to the text and sends the update, as an editor's keystroke.</summary>
@@ -342,6 +371,69 @@ public sealed class DocumentListenerTests(VibeNode node) : IClassFixture<VibeNod
         Assert.Equal("hello", await alice.ReadAsync(project, "typed.txt"));
         // Other tests may type at the same time, so at least this test's five.
         Assert.True(documents.ReceivedDirectly - before >= 5, $"{documents.ReceivedDirectly - before} of 5 keystrokes were received directly");
+    }
+
+    /// <summary>
+    /// Awareness (a cursor moving) is as frequent as typing: it too reaches a document in the same process on the
+    /// connection's thread, goes to the other connections, and is taken back when its connection leaves.
+    /// </summary>
+    [Fact]
+    public async Task A_connections_awareness_reaches_the_others_without_a_grain_message_and_leaves_with_it()
+    {
+        var (_, project, writer, reader) = await OpenTwoAsync("cursor.txt");
+        await using var _ = reader;
+        var documents = node.Services.GetRequiredService<LocalDocuments>();
+        Assert.True(documents.IsActiveHere($"{project}/cursor.txt"));
+        var before = documents.ReceivedDirectly;
+
+        await writer.SetAwarenessAsync("alice");
+
+        await WaitUntilAsync(() => reader.AwarenessOf(writer.ClientId) is not null, "the reader never saw the writer's awareness");
+        Assert.Contains("alice", System.Text.Json.JsonSerializer.Serialize(reader.AwarenessOf(writer.ClientId)));
+        Assert.True(documents.ReceivedDirectly - before >= 1, "the awareness frame went through the grain");
+
+        await writer.DisposeAsync();
+        await WaitUntilAsync(() => reader.AwarenessOf(writer.ClientId) is null, "the writer's awareness outlived its connection");
+    }
+
+    /// <summary>
+    /// A viewer's update to a document in the same process is refused there as through the grain: the viewer hears
+    /// permission-denied, the text stays, and a writer's edits still reach everyone.
+    /// </summary>
+    [Fact]
+    public async Task A_viewers_update_is_refused_in_the_documents_process_without_disturbing_the_others()
+    {
+        var (alice, project, writer, reader) = await OpenTwoAsync("watched.txt");
+        await using var _ = writer;
+        await using var __ = reader;
+        var bob = await node.SignInAsync();
+        await alice.AddMemberAsync(project, bob, "viewer");
+        await using var viewer = await SocketPeer.ConnectAsync(node.BaseAddress, bob.Token, project, "watched.txt");
+        await writer.TypeAsync("shared");
+        await viewer.WaitForTextAsync("shared");
+
+        await viewer.TypeAsync(" vandalised");
+
+        await WaitUntilAsync(() => viewer.AuthFrames.Count > 0, "the viewer was never told its update was refused");
+        // y-protocols' auth message: permission denied (0), then the reason.
+        var denied = viewer.AuthFrames.First();
+        Assert.Equal(0, denied[1]);
+        Assert.Contains("read-only", System.Text.Encoding.UTF8.GetString(denied));
+        await writer.TypeAsync(" text");
+        await reader.WaitForTextAsync("shared text");
+        Assert.Equal("shared text", await alice.ReadAsync(project, "watched.txt"));
+        // The viewer still receives edits (its own refused one stays in its local copy only).
+        await WaitUntilAsync(() => viewer.Text.Contains(" text"), $"the viewer shows \"{viewer.Text}\" without the writer's edit");
+    }
+
+    static async Task WaitUntilAsync(Func<bool> condition, string failure)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, failure);
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>

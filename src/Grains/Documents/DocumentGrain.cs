@@ -199,8 +199,8 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
         return Answer(outcome, connectionId, direct: false);
     }
 
-    /// <summary>A writer's frame from a connection in this process, on its thread (<see cref="LocalDocuments"/>); false once deactivating.</summary>
-    internal bool TryReceiveDirectly(string connectionId, byte[] frame, out ValueTask<FrameResult> result)
+    /// <summary>A frame from a connection in this process, on its thread (<see cref="LocalDocuments"/>); false once deactivating.</summary>
+    internal bool TryReceiveDirectly(string connectionId, byte[] frame, bool canWrite, out ValueTask<FrameResult> result)
     {
         FrameOutcome outcome;
         lock (_gate)
@@ -210,7 +210,7 @@ public sealed class DocumentGrain(IDocumentLog log, TimeProvider time, LocalDocu
                 result = default;
                 return false;
             }
-            outcome = ReceiveLocked(connectionId, frame, canWrite: true, direct: true);
+            outcome = ReceiveLocked(connectionId, frame, canWrite, direct: true);
         }
         result = Answer(outcome, connectionId, direct: true);
         return true;

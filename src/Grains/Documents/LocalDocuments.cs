@@ -5,10 +5,11 @@ namespace Vibe.Grains.Documents;
 
 /// <summary>
 /// The document grains active in this process, so that a connection in the same process (the y-websocket endpoint
-/// of an embedded node, or of a web node co-hosted with its silo) hands a writer's update frame to its document on
-/// its own thread instead of through an Orleans message: the message is a hand-off to the activation's scheduler,
-/// a thread wake-up in every keystroke's path (about a sixth of the node's CPU and an eighth of its p99,
-/// bench/Collab.Bench). A document hosted by another silo is not here, and its frames go through the grain.
+/// of an embedded node, or of a web node co-hosted with its silo) hands its frames to its document on its own thread
+/// instead of through an Orleans message: the message is a hand-off to the activation's scheduler, a thread wake-up
+/// in every keystroke's path (about a sixth of the node's CPU and an eighth of its p99, bench/Collab.Bench), and in
+/// every cursor move's, since awareness frames are as frequent as edits in an editor. A document hosted by another
+/// silo is not here, and its frames go through the grain.
 /// </summary>
 /// <remarks>
 /// The grain stays the owner: it registers once loaded, leaves before it deactivates (and waits for the commits of
@@ -22,7 +23,7 @@ public sealed class LocalDocuments
     readonly ConcurrentDictionary<string, DocumentGrain> _active = new(StringComparer.Ordinal);
     long _received;
 
-    /// <summary>Update frames received directly so far (diagnostics and tests).</summary>
+    /// <summary>Frames received directly so far (diagnostics and tests).</summary>
     public long ReceivedDirectly => Interlocked.Read(ref _received);
 
     /// <summary>Whether the document is active in this process (diagnostics and tests).</summary>
@@ -33,13 +34,14 @@ public sealed class LocalDocuments
     internal void Remove(string documentId, DocumentGrain grain) => _active.TryRemove(KeyValuePair.Create(documentId, grain));
 
     /// <summary>
-    /// Receives a writer's update frame on the caller's thread when the document is active here; false when it is
-    /// not (or is deactivating), and the caller sends the frame through the grain. A connection must not have frames
-    /// on their way through the grain when it sends one this way, or the later frame could overtake them.
+    /// Receives a frame of any kind on the caller's thread when the document is active here (a viewer's update is
+    /// refused there as through the grain); false when it is not (or is deactivating), and the caller sends the frame
+    /// through the grain. A connection must not have frames on their way through the grain when it sends one this
+    /// way, or the later frame could overtake them.
     /// </summary>
-    public bool TryReceiveUpdate(string documentId, string connectionId, byte[] frame, out ValueTask<FrameResult> result)
+    public bool TryReceive(string documentId, string connectionId, byte[] frame, bool canWrite, out ValueTask<FrameResult> result)
     {
-        if (_active.TryGetValue(documentId, out var grain) && grain.TryReceiveDirectly(connectionId, frame, out result))
+        if (_active.TryGetValue(documentId, out var grain) && grain.TryReceiveDirectly(connectionId, frame, canWrite, out result))
         {
             Interlocked.Increment(ref _received);
             return true;

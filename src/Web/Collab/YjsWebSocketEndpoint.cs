@@ -57,9 +57,8 @@ public static class YjsWebSocketEndpoint
 }
 
 /// <summary>
-/// One y-websocket client: a receive loop feeding the document grain and a single send loop. A writer's update frames
-/// go to the document on the receiving thread when it is active in this process (<see cref="LocalDocuments"/>), else
-/// through the grain.
+/// One y-websocket client: a receive loop feeding the document grain and a single send loop. Frames go to the document
+/// on the receiving thread when it is active in this process (<see cref="LocalDocuments"/>), else through the grain.
 /// </summary>
 public sealed class YjsConnection(WebSocket socket, string documentId, bool canWrite, IGrainFactory grains, LocalDocuments documents,
     ILogger<YjsConnection> logger) : IFrameSink
@@ -136,25 +135,25 @@ public sealed class YjsConnection(WebSocket socket, string documentId, bool canW
             if (result.MessageType != WebSocketMessageType.Binary || frame.Length == 0)
                 continue;
             TakeAnswered();
+            // A frame given to the document directly would overtake this connection's frames still on their way
+            // through the grain (after the document moved or was reactivated): those are answered first.
+            if (_throughGrain > 0 && documents.IsActiveHere(documentId))
+                await TakeAllAsync();
+            ValueTask<FrameResult> call = default;
+            var direct = _throughGrain == 0 && documents.TryReceive(documentId, ConnectionId, frame, canWrite, out call);
+            if (!direct)
+                call = document.ReceiveFrameAsync(ConnectionId, frame, canWrite);
             if (canWrite && WebsocketMessages.IsChangeFrame(frame))
             {
-                // A frame given to the document directly would overtake this connection's frames still on their way
-                // through the grain (after the document moved or was reactivated): those are answered first.
-                if (_throughGrain > 0 && documents.IsActiveHere(documentId))
-                    await TakeAllAsync();
-                ValueTask<FrameResult> update = default;
-                var direct = _throughGrain == 0 && documents.TryReceiveUpdate(documentId, ConnectionId, frame, out update);
-                if (!direct)
-                    update = document.ReceiveFrameAsync(ConnectionId, frame, canWrite);
-                _unanswered.Enqueue((update, !direct));
+                _unanswered.Enqueue((call, !direct));
                 if (!direct)
                     _throughGrain++;
                 if (_unanswered.Count > MaxUnanswered)
                     Answer(await Dequeue());
                 continue;
             }
-            var call = document.ReceiveFrameAsync(ConnectionId, frame, canWrite);
-            // A frame that expects an answer (sync step 1, an awareness query) gets it after the updates sent before it.
+            // A frame that expects an answer (sync step 1, an awareness query), an awareness change and a viewer's
+            // refused update are answered at once, after the updates sent before them.
             await TakeAllAsync();
             Answer(await call);
         }
