@@ -48,6 +48,26 @@ public sealed class ProtocolTests
     }
 
     [Fact]
+    public void Frame_kinds_tell_changes_from_requests_answered_with_state()
+    {
+        var doc = new Doc();
+        doc.GetText("content").Insert(0, "x");
+        var messages = new WebsocketMessages(doc, new Awareness(doc));
+        var step1 = messages.SyncStep1Frame();
+        var update = WebsocketMessages.UpdateFrame(Y.EncodeStateAsUpdate(doc));
+        var awareness = WebsocketMessages.AwarenessFrame(messages.Awareness.EncodeUpdate());
+        var query = WebsocketMessages.QueryAwarenessFrame();
+
+        Assert.True(WebsocketMessages.IsStateRequest(step1));
+        Assert.True(WebsocketMessages.IsStateRequest(query));
+        Assert.False(WebsocketMessages.IsStateRequest(update));
+        Assert.False(WebsocketMessages.IsStateRequest(awareness));
+        Assert.False(WebsocketMessages.IsStateRequest(ReadOnlySpan<byte>.Empty));
+        Assert.True(WebsocketMessages.IsChangeFrame(update));
+        Assert.False(WebsocketMessages.IsChangeFrame(step1));
+    }
+
+    [Fact]
     public void Malformed_frames_are_rejected_with_a_typed_error()
     {
         var doc = new Doc();

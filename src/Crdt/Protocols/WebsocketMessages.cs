@@ -75,6 +75,13 @@ public sealed class WebsocketMessages
     public static bool IsChangeFrame(ReadOnlySpan<byte> frame) =>
         frame.Length >= 2 && frame[0] == MessageSync && frame[1] is SyncProtocol.SyncStep2 or SyncProtocol.Update;
 
+    /// <summary>
+    /// A frame answered with state: sync step 1 (the update the sender is missing) or an awareness query (everyone's
+    /// awareness). Once per connection, typically, and as large as the document.
+    /// </summary>
+    public static bool IsStateRequest(ReadOnlySpan<byte> frame) =>
+        frame.Length >= 1 && (frame[0] == MessageQueryAwareness || (frame.Length >= 2 && frame[0] == MessageSync && frame[1] == SyncProtocol.SyncStep1));
+
     public static byte[] AwarenessFrame(byte[] awarenessUpdate)
     {
         var w = new Lib0Writer();

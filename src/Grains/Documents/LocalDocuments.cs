@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Vibe.Contracts.Documents;
+using Vibe.Crdt.Protocols;
 
 namespace Vibe.Grains.Documents;
 
@@ -34,14 +35,17 @@ public sealed class LocalDocuments
     internal void Remove(string documentId, DocumentGrain grain) => _active.TryRemove(KeyValuePair.Create(documentId, grain));
 
     /// <summary>
-    /// Receives a frame of any kind on the caller's thread when the document is active here (a viewer's update is
-    /// refused there as through the grain); false when it is not (or is deactivating), and the caller sends the frame
-    /// through the grain. A connection must not have frames on their way through the grain when it sends one this
-    /// way, or the later frame could overtake them.
+    /// Receives an update or an awareness change on the caller's thread when the document is active here (a viewer's
+    /// update is refused there as through the grain); false when it is not (or is deactivating), and for a request
+    /// answered with state (<see cref="WebsocketMessages.IsStateRequest"/>): encoding a large document's state would
+    /// hold up every connection that thread serves, and it comes once per connection, so it goes through the grain.
+    /// A connection must not have frames on their way through the grain when it sends one this way, or the later
+    /// frame could overtake them.
     /// </summary>
     public bool TryReceive(string documentId, string connectionId, byte[] frame, bool canWrite, out ValueTask<FrameResult> result)
     {
-        if (_active.TryGetValue(documentId, out var grain) && grain.TryReceiveDirectly(connectionId, frame, canWrite, out result))
+        if (!WebsocketMessages.IsStateRequest(frame) && _active.TryGetValue(documentId, out var grain)
+            && grain.TryReceiveDirectly(connectionId, frame, canWrite, out result))
         {
             Interlocked.Increment(ref _received);
             return true;

@@ -104,8 +104,8 @@ public sealed class CollabHub(IGrainFactory grains, DocumentFanout documents, Lo
                 $"A frame must be 1 to {MaxFrameBytes} bytes.");
             return;
         }
-        // A frame goes to a document active in this process on this thread (LocalDocuments). SignalR runs one invocation
-        // of a connection at a time and this one waits for its answer, so it cannot overtake an earlier frame.
+        // An update or awareness goes to a document active in this process on this thread (LocalDocuments). SignalR runs
+        // one invocation of a connection at a time and this one waits for its answer, so it cannot overtake an earlier frame.
         var result = local.TryReceive(documentId, Context.ConnectionId, frame, open.CanWrite, out var direct)
             ? await direct
             : await grains.GetGrain<IDocumentGrain>(documentId).ReceiveFrameAsync(Context.ConnectionId, frame, open.CanWrite);

@@ -57,8 +57,9 @@ public static class YjsWebSocketEndpoint
 }
 
 /// <summary>
-/// One y-websocket client: a receive loop feeding the document grain and a single send loop. Frames go to the document
-/// on the receiving thread when it is active in this process (<see cref="LocalDocuments"/>), else through the grain.
+/// One y-websocket client: a receive loop feeding the document grain and a single send loop. Updates and awareness go
+/// to the document on the receiving thread when it is active in this process (<see cref="LocalDocuments"/>), else
+/// through the grain.
 /// </summary>
 public sealed class YjsConnection(WebSocket socket, string documentId, bool canWrite, IGrainFactory grains, LocalDocuments documents,
     ILogger<YjsConnection> logger) : IFrameSink
